@@ -1,0 +1,433 @@
+"""Shared helpers for the chapters of the book.
+
+Every chapter imports this module in a hidden first cell. It does four things and no more:
+
+1. ``load(name)`` returns a table from ``data/`` after the whole Data Package has been
+   validated against ``data/datapackage.json`` with Frictionless; invalid data raise
+   :class:`DataValidationError`, whose message names the file, line, row id and column of
+   every problem.
+2. One chart theme (fonts, colours per actor and per stance) and chart builders that the
+   chapters call in one line.
+3. Every Altair chart is emitted as one mime bundle: ``text/html`` (a container with the
+   Vega-Lite spec, drawn in the browser by the locally served vega-embed bundle: no CDN) and
+   ``application/pdf`` (a vector image rendered by vl-convert for the LaTeX/PDF build).
+   myst-nb picks one per builder (``nb_mime_priority_overrides`` in ``_config.yml``).
+4. ``glue`` / ``table`` helpers that put numbers and tables from the data into the prose.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+from IPython.display import Markdown
+from myst_nb import glue as _nb_glue
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+PACKAGE = DATA / "datapackage.json"
+
+#: Vega-Lite version that matches the installed Altair; the HTML bundle uses the same one.
+VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+# --------------------------------------------------------------------------------------
+# 1. Data: validated loading
+# --------------------------------------------------------------------------------------
+
+
+class DataValidationError(ValueError):
+    """Raised when a table in ``data/`` does not match its schema."""
+
+
+def _row_ids(path: Path) -> dict[int, str]:
+    """Map a CSV line number (header = line 1) to the row's id (first column)."""
+    import csv
+
+    ids: dict[int, str] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for number, row in enumerate(csv.reader(fh), start=1):
+                ids[number] = row[0] if row else ""
+    except (OSError, UnicodeDecodeError):
+        pass
+    return ids
+
+
+def validation_errors(package_path: Path | str = PACKAGE) -> list[str]:
+    """Validate the Data Package; return one readable message per problem (empty if valid).
+
+    The checks are those the Table Schema declares (types, enums, required fields, unique
+    ids, primary and foreign keys, patterns, date bounds), run by Frictionless.
+    """
+    from frictionless import Package
+
+    package_path = Path(package_path)
+    try:
+        package = Package(str(package_path))
+    except Exception as exc:  # a broken descriptor is itself a validation failure
+        return [f"{package_path}: invalid Data Package descriptor: {exc}"]
+    report = package.validate()
+    messages: list[str] = []
+    for task in report.tasks:
+        csv_path = package_path.parent / task.place
+        try:
+            shown = csv_path.relative_to(ROOT)
+        except ValueError:
+            shown = csv_path
+        ids = _row_ids(csv_path)
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            field = getattr(error, "field_name", None)
+            if not field and getattr(error, "field_names", None):
+                field = ", ".join(error.field_names)
+            if not field and getattr(error, "label", None):
+                field = error.label
+            where = [str(shown)]
+            if row:
+                row_id = ids.get(row, "")
+                where.append(f"line {row}" + (f" (id {row_id!r})" if row_id else ""))
+            if field:
+                where.append(f"column {field!r}")
+            messages.append(f"{', '.join(where)}: [{error.type}] {error.note or error.message}")
+    return messages
+
+
+@functools.lru_cache(maxsize=None)
+def _validated(package_path: str, stamp: tuple) -> bool:
+    problems = validation_errors(package_path)
+    if problems:
+        raise DataValidationError(
+            f"{len(problems)} problem(s) in the data:\n  " + "\n  ".join(problems)
+        )
+    return True
+
+
+def _stamp(package_path: Path) -> tuple:
+    files = [package_path, *sorted(package_path.parent.glob("*.csv"))]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+def load(name: str, package_path: Path | str = PACKAGE) -> pd.DataFrame:
+    """Return table ``name`` of the Data Package, after validating the whole package.
+
+    Every row is kept (all cells read as text, nothing coerced to NaN or dropped); ``date``
+    columns become datetimes and ``integer`` columns integers, as the schema says.
+    """
+    package_path = Path(package_path)
+    _validated(str(package_path), _stamp(package_path))
+    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    resource = next((r for r in descriptor["resources"] if r["name"] == name), None)
+    if resource is None:
+        known = ", ".join(r["name"] for r in descriptor["resources"])
+        raise KeyError(f"no table {name!r} in {package_path} (tables: {known})")
+    frame = pd.read_csv(
+        package_path.parent / resource["path"],
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8",
+    )
+    for field in resource["schema"]["fields"]:
+        col = field["name"]
+        if field["type"] == "date":
+            frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
+        elif field["type"] == "integer":
+            frame[col] = frame[col].astype(int)
+    return frame
+
+
+def sources_of(row: pd.Series) -> list[str]:
+    """The source keys of a row, in order (columns ``source_1``, ``source_2``, ...)."""
+    cols = sorted(c for c in row.index if re.fullmatch(r"source_\d+", c))
+    return [row[c] for c in cols if row[c]]
+
+
+def date_label(row: pd.Series) -> str:
+    """A date as precise as the data say it is: '28 Apr 2025', 'Apr 2025' or '2025'."""
+    d, precision = row["date"], row["date_precision"]
+    if precision == "day":
+        return f"{d.day} {d:%b %Y}"
+    if precision == "month":
+        return f"{d:%b %Y}"
+    return f"{d:%Y}"
+
+
+# --------------------------------------------------------------------------------------
+# 2. Chart theme
+# --------------------------------------------------------------------------------------
+
+FONT = "Noto Sans, DejaVu Sans, Helvetica, Arial, sans-serif"
+
+#: One colour per actor, used by every chart in the book.
+ACTOR_COLORS = {
+    "Russia": "#c0392b",
+    "DPRK": "#1f4e9c",
+    "Russia-DPRK": "#7b3f99",
+    "Ukraine": "#e0a100",
+    "ROK": "#2a9d8f",
+    "USA": "#555555",
+    "Japan": "#b56576",
+    "China": "#8c564b",
+    "NATO": "#4c78a8",
+    "EU": "#72b7b2",
+    "UN": "#5fa2dd",
+    "G7": "#9d755d",
+    "other": "#9e9e9e",
+}
+
+#: One colour per stance, ordered from denial to acknowledgment.
+STANCE_ORDER = ["deny", "evade", "acknowledge", "praise", "assert", "condemn", "other"]
+STANCE_COLORS = {
+    "deny": "#b2182b",
+    "evade": "#ef8a62",
+    "acknowledge": "#2166ac",
+    "praise": "#67a9cf",
+    "assert": "#5e5e5e",
+    "condemn": "#1b7837",
+    "other": "#bdbdbd",
+}
+
+
+@alt.theme.register("nkbook", enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "background": "white",
+            "title": {"fontSize": 14, "anchor": "start", "fontWeight": 600},
+            "axis": {
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "gridColor": "#e6e6e6",
+                "domainColor": "#888888",
+                "tickColor": "#888888",
+            },
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+        }
+    }
+
+
+def _scale(colors: dict[str, str], order: list[str] | None = None) -> alt.Scale:
+    keys = order or list(colors)
+    return alt.Scale(domain=keys, range=[colors[k] for k in keys])
+
+
+# --------------------------------------------------------------------------------------
+# 3. One mime bundle per chart: interactive HTML (no CDN) + vector PDF for LaTeX
+# --------------------------------------------------------------------------------------
+
+PDF_WIDTH = 620
+
+
+def _static_spec(spec: dict) -> dict:
+    """The spec with fixed widths, for the PDF (no browser container to size against)."""
+    spec = json.loads(json.dumps(spec))
+
+    def fix(node):
+        if isinstance(node, dict):
+            if node.get("width") == "container":
+                node["width"] = PDF_WIDTH
+            for value in node.values():
+                fix(value)
+        elif isinstance(node, list):
+            for value in node:
+                fix(value)
+
+    fix(spec)
+    return spec
+
+
+def _json_for_script(spec: dict) -> str:
+    """JSON that can sit inside <script type="application/json"> without ending it."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_bundle(spec: dict) -> dict[str, str]:
+    """The mime bundle for one Vega-Lite spec (also used as the Altair renderer)."""
+    description = spec.get("description") or "Chart"
+    digest = hashlib.sha256(_json_for_script(spec).encode()).hexdigest()[:12]
+    html_out = (
+        f'<div class="nk-chart" id="nk-chart-{digest}" role="figure" '
+        f'aria-label="{html.escape(description, quote=True)}">'
+        f'<script type="application/json" class="nk-chart-spec">{_json_for_script(spec)}</script>'
+        f'<noscript><p class="nk-chart-noscript">{html.escape(description)} '
+        "(This interactive chart needs JavaScript; the PDF edition shows it as an image.)"
+        "</p></noscript></div>"
+    )
+    pdf = vlc.vegalite_to_pdf(_static_spec(spec), vl_version=VL_VERSION)
+    return {
+        "text/html": html_out,
+        "application/pdf": base64.b64encode(pdf).decode("ascii"),
+        "text/plain": f"<Chart: {description}>",
+    }
+
+
+alt.renderers.register("nkbook", render_bundle)
+alt.renderers.enable("nkbook")
+
+
+# --------------------------------------------------------------------------------------
+# 4. Glue and tables
+# --------------------------------------------------------------------------------------
+
+
+def glue(name: str, value) -> None:
+    """Store ``value`` under ``name`` for ``{glue:text}`` / ``{glue:figure}``; show nothing."""
+    _nb_glue(name, value, display=False)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
+
+
+def md_escape(text: str) -> str:
+    """Escape text from the data so MyST renders it literally (no markup, no HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    *,
+    caption: str,
+    label: str,
+    cite_column: str | None = None,
+    widths: list[int] | None = None,
+) -> Markdown:
+    """A numbered, captioned MyST ``list-table`` built from ``frame``.
+
+    ``columns`` maps data columns to headers. Text is escaped; the optional ``cite_column``
+    holds source keys, rendered as ``{cite:p}`` citations. The result is a real table in
+    both the HTML and the PDF build and can be referenced with ``{numref}`label```.
+    """
+    headers = list(columns.values())
+    lines = [f"```{{list-table}} {caption}", ":header-rows: 1", f":name: {label}"]
+    if widths:
+        lines.append(":widths: " + " ".join(str(w) for w in widths))
+    lines.append(":class: nk-table")
+    lines.append("")
+    lines.append("* - " + "\n  - ".join(md_escape(h) for h in headers))
+    for _, row in frame.iterrows():
+        cells = []
+        for col in columns:
+            if col == cite_column:
+                keys = row[col]
+                cells.append("{cite:p}`" + ",".join(keys) + "`" if keys else "")
+            else:
+                cells.append(md_escape(row[col]))
+        lines.append("* - " + "\n  - ".join(c if c else " " for c in cells))
+    lines.append("```")
+    return Markdown("\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------
+# Chart builders used by the chapters
+# --------------------------------------------------------------------------------------
+
+
+def timeline_chart(events: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
+    """Events as labelled points on a time axis, one lane per category."""
+    data = events.assign(
+        when=events.apply(date_label, axis=1),
+        sources=events.apply(lambda r: "; ".join(sources_of(r)), axis=1),
+    )[["id", "date", "when", "category", "actor", "label", "sources"]]
+    base = alt.Chart(data, title=title, description=description).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")),
+        y=alt.Y("category:N", title=None, sort=None, axis=alt.Axis(labelLimit=160)),
+    )
+    points = base.mark_point(filled=True, size=90, opacity=0.9).encode(
+        color=alt.Color("actor:N", title="Actor", scale=_scale(ACTOR_COLORS)),
+        shape=alt.Shape("actor:N", title="Actor"),
+        tooltip=[
+            alt.Tooltip("when:N", title="Date"),
+            alt.Tooltip("label:N", title="Event"),
+            alt.Tooltip("actor:N", title="Actor"),
+            alt.Tooltip("sources:N", title="Sources"),
+            alt.Tooltip("id:N", title="Row id"),
+        ],
+    )
+    return points.properties(width="container", height=240)
+
+
+def stance_chart(statements: pd.DataFrame, *, actors: list[str], title: str, description: str) -> alt.Chart:
+    """Every statement as a dot: time across, one row per actor, colour = stance."""
+    data = statements[statements["actor"].isin(actors)].assign(
+        when=lambda d: d.apply(date_label, axis=1),
+    )[["id", "date", "when", "actor", "speaker", "stance", "summary"]]
+    return (
+        alt.Chart(data, title=title, description=description)
+        .mark_circle(size=110, opacity=0.85, stroke="white", strokeWidth=0.8)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")),
+            y=alt.Y("actor:N", title=None, sort=actors),
+            yOffset=alt.YOffset("stance:N", sort=STANCE_ORDER),
+            color=alt.Color("stance:N", title="Stance", scale=_scale(STANCE_COLORS, STANCE_ORDER)),
+            tooltip=[
+                alt.Tooltip("when:N", title="Date"),
+                alt.Tooltip("speaker:N", title="Speaker"),
+                alt.Tooltip("stance:N", title="Stance"),
+                alt.Tooltip("summary:N", title="Summary"),
+                alt.Tooltip("id:N", title="Row id"),
+            ],
+        )
+        .properties(width="container", height=alt.Step(9))
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The bibliography is generated from data/sources.csv (one source of truth)
+# --------------------------------------------------------------------------------------
+
+BIB_PATH = ROOT / "book" / "references.bib"
+_BASIS = {
+    "page": "publication date shown on the page",
+    "dateline": "publication date taken from the article's dateline",
+    "url": "publication date taken from the page address",
+    "inferred": "publication date inferred from the events the page reports",
+}
+
+
+def _bib_text(text: str) -> str:
+    """Protect text for BibTeX: balanced braces only, no stray backslashes."""
+    return str(text).replace("\\", "/").replace("{", "(").replace("}", ")")
+
+
+def bibtex(sources: pd.DataFrame | None = None) -> str:
+    """BibTeX for every row of ``sources.csv`` (``@misc``; the outlet is the author).
+
+    ``year`` holds the full ISO date, so author-year citations read
+    "(The Kyiv Independent, 2024-10-21)" and stay unambiguous for a daily news source.
+    """
+    sources = load("sources") if sources is None else sources
+    out = [
+        "% Generated from data/sources.csv by book/nkbook.py (python3 run.py bib).",
+        "% Do not edit by hand: edit data/sources.csv instead.",
+        "",
+    ]
+    for _, s in sources.sort_values("key").iterrows():
+        note = _BASIS[s["published_basis"]].capitalize()
+        if s["title_supplied"] == "true":
+            note += "; no headline shown, title supplied by the book"
+        if s["language"] != "en":
+            note += f"; in {s['language']}"
+        fields = {
+            "author": "{" + _bib_text(s["outlet"]) + "}",
+            "title": "{" + _bib_text(s["title"]) + "}",
+            "year": s["published"].strftime("%Y-%m-%d"),
+            "date": s["published"].strftime("%Y-%m-%d"),
+            "url": s["url"],
+            "note": note,
+            "keywords": s["source_type"],
+            "language": s["language"],
+        }
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+        out.append(f"@misc{{{s['key']},\n{body}\n}}\n")
+    return "\n".join(out)

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Build and test the book with one command each (see README.md).
+
+    python3 run.py build   # HTML in _build/html/, PDF in _build/latex/book.pdf
+    python3 run.py test    # the build above, then pytest on its real outputs
+    python3 run.py bib     # regenerate book/references.bib from data/sources.csv
+
+The first run creates a virtual environment in .venv/ and installs requirements.txt
+(exact pins) with constraints.txt (the full locked set); later runs reuse it until either
+file changes. The build is strict: a Sphinx warning, a failing notebook cell, a broken
+reference, an unknown citation or invalid data stops it with a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VPY = VENV / "bin" / "python"
+BUILD = ROOT / "_build"
+PDF = BUILD / "latex" / "book.pdf"
+STRICT = ["-W", "-n", "--keep-going"]
+PDF_TOOLS = ["xelatex", "latexmk", "make", "pdftotext"]
+APT = (
+    "sudo apt-get install -y make latexmk texlive-xetex texlive-latex-recommended "
+    "texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf fonts-noto-cjk "
+    "poppler-utils"
+)
+
+
+def say(msg: str) -> None:
+    print(f"[run.py] {msg}", flush=True)
+
+
+def fail(msg: str) -> None:
+    print(f"[run.py] ERROR: {msg}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if "__pycache__" in f.parts:
+                continue
+            h.update(str(f.relative_to(ROOT)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the pinned requirements when they changed."""
+    stamp = VENV / ".requirements.sha256"
+    want = digest([ROOT / "requirements.txt", ROOT / "constraints.txt"])
+    if not VPY.exists():
+        say("creating the virtual environment .venv/")
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        except Exception as exc:  # Debian without python3-venv lacks ensurepip
+            fail(f"could not create .venv ({exc}); on Debian/Ubuntu: sudo apt-get install -y python3-venv")
+    if not stamp.exists() or stamp.read_text() != want:
+        say("installing pinned requirements into .venv/")
+        subprocess.run([str(VPY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+        subprocess.run(
+            [str(VPY), "-m", "pip", "install", "-q", "-r", "requirements.txt", "-c", "constraints.txt"],
+            cwd=ROOT,
+            check=True,
+        )
+        stamp.write_text(want)
+
+
+def in_venv() -> bool:
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def nkbook():
+    sys.path.insert(0, str(ROOT / "book"))
+    import nkbook as module
+
+    return module
+
+
+def check_data() -> None:
+    nk = nkbook()
+    problems = nk.validation_errors()
+    if problems:
+        fail(f"{len(problems)} problem(s) in data/:\n  " + "\n  ".join(problems))
+    if nk.BIB_PATH.read_text(encoding="utf-8") != nk.bibtex():
+        fail("book/references.bib is out of date with data/sources.csv; run: python3 run.py bib")
+    say("data valid; book/references.bib matches data/sources.csv")
+
+
+def invalidate_stale_cache() -> None:
+    """Force a fresh read and execution when anything the notebooks depend on changed.
+
+    Sphinx re-reads a page only when its own source changes, and the jupyter-cache
+    re-executes a notebook only when its code cells change; neither notices an edited data
+    file, helper module, extension or pinned package. So when any of those change, the
+    execution cache, the doctrees and the outputs are cleared and everything is rebuilt.
+    """
+    stamp = BUILD / ".inputs.sha256"
+    want = digest([
+        ROOT / "data", ROOT / "book" / "nkbook.py", ROOT / "book" / "_ext",
+        ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk.css",
+        ROOT / "_config.yml", ROOT / "constraints.txt",
+    ])
+    if stamp.exists() and stamp.read_text() == want:
+        return
+    stale = [BUILD / d for d in (".jupyter_cache", ".doctrees", "jupyter_execute", "html", "latex")]
+    if any(p.exists() for p in stale):
+        say("data, helpers or configuration changed: clearing the execution cache and outputs")
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    BUILD.mkdir(exist_ok=True)
+    stamp.write_text(want)
+
+
+def jb(builder: str) -> None:
+    cmd = [str(VENV / "bin" / "jupyter-book"), "build", ".", "--builder", builder, *STRICT]
+    say(" ".join(cmd[1:]))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "book"))
+    result = subprocess.run(cmd, cwd=ROOT, env=env)
+    if result.returncode != 0:
+        fail(f"jupyter-book {builder} build failed (exit {result.returncode}); see the messages above")
+
+
+def build(pdf: bool = True) -> None:
+    check_data()
+    invalidate_stale_cache()
+    jb("html")
+    say(f"HTML: {BUILD / 'html' / 'index.html'}")
+    if not pdf:
+        return
+    missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
+    if missing:
+        fail(f"the PDF needs {', '.join(missing)}; install with:\n  {APT}")
+    if PDF.exists():
+        PDF.unlink()
+    jb("pdflatex")
+    if not PDF.exists():
+        fail(f"LaTeX ran but {PDF} was not produced")
+    log = (BUILD / "latex" / "book.log").read_text(encoding="utf-8", errors="replace")
+    missing_chars = [line for line in log.splitlines() if "Missing character" in line]
+    if missing_chars:
+        fail("glyphs missing from the PDF fonts:\n  " + "\n  ".join(missing_chars[:20]))
+    shutil.copy2(PDF, BUILD / "html" / "book.pdf")
+    say(f"PDF: {PDF} (also copied to {BUILD / 'html' / 'book.pdf'})")
+
+
+def main(argv: list[str]) -> None:
+    usage = "usage: python3 run.py {build [--html-only] | test | bib}"
+    if not argv or argv[0] not in {"build", "test", "bib"}:
+        fail(usage)
+    if not in_venv():
+        ensure_venv()
+        os.execv(str(VPY), [str(VPY), str(Path(__file__).resolve()), *argv])
+    command = argv[0]
+    if command == "bib":
+        nk = nkbook()
+        nk.BIB_PATH.write_text(nk.bibtex(), encoding="utf-8")
+        say(f"wrote {nk.BIB_PATH.relative_to(ROOT)}")
+    elif command == "build":
+        build(pdf="--html-only" not in argv)
+    elif command == "test":
+        build(pdf=True)
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests", *argv[1:]], cwd=ROOT)
+        sys.exit(result.returncode)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
