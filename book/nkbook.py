@@ -215,8 +215,9 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
-def _scale(colors: dict[str, str], order: list[str] | None = None) -> alt.Scale:
-    keys = order or list(colors)
+def _scale(colors: dict[str, str], order: list[str] | None = None, present=None) -> alt.Scale:
+    """A fixed colour per value; ``present`` limits the legend to the values in the chart."""
+    keys = [k for k in (order or list(colors)) if present is None or k in set(present)]
     return alt.Scale(domain=keys, range=[colors[k] for k in keys])
 
 
@@ -312,7 +313,7 @@ def table(
     lines = [f"```{{list-table}} {caption}", ":header-rows: 1", f":name: {label}"]
     if widths:
         lines.append(":widths: " + " ".join(str(w) for w in widths))
-    lines.append(":class: nk-table")
+    lines.append(":class: nk-table longtable")
     lines.append("")
     lines.append("* - " + "\n  - ".join(md_escape(h) for h in headers))
     for _, row in frame.iterrows():
@@ -344,8 +345,8 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str) -> alt
         y=alt.Y("category:N", title=None, sort=None, axis=alt.Axis(labelLimit=160)),
     )
     points = base.mark_point(filled=True, size=90, opacity=0.9).encode(
-        color=alt.Color("actor:N", title="Actor", scale=_scale(ACTOR_COLORS)),
-        shape=alt.Shape("actor:N", title="Actor"),
+        color=alt.Color("actor:N", title="Actor", scale=_scale(ACTOR_COLORS, present=data["actor"])),
+        shape=alt.Shape("actor:N", title="Actor", scale=alt.Scale(domain=list(_scale(ACTOR_COLORS, present=data["actor"]).domain))),
         tooltip=[
             alt.Tooltip("when:N", title="Date"),
             alt.Tooltip("label:N", title="Event"),
@@ -369,7 +370,8 @@ def stance_chart(statements: pd.DataFrame, *, actors: list[str], title: str, des
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")),
             y=alt.Y("actor:N", title=None, sort=actors),
             yOffset=alt.YOffset("stance:N", sort=STANCE_ORDER),
-            color=alt.Color("stance:N", title="Stance", scale=_scale(STANCE_COLORS, STANCE_ORDER)),
+            color=alt.Color("stance:N", title="Stance",
+                            scale=_scale(STANCE_COLORS, STANCE_ORDER, present=data["stance"])),
             tooltip=[
                 alt.Tooltip("when:N", title="Date"),
                 alt.Tooltip("speaker:N", title="Speaker"),

@@ -1,0 +1,150 @@
+"""The built HTML book: the chapter, its charts, offline assets, and numbers from the data."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+
+class Resources(HTMLParser):
+    """Collects every URL a page loads (scripts, styles, fonts, images, frames)."""
+
+    def __init__(self):
+        super().__init__()
+        self.loaded: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in {"script", "img", "iframe", "audio", "video", "source", "embed"} and a.get("src"):
+            self.loaded.append(a["src"])
+        if tag == "link" and a.get("href"):
+            rel = (a.get("rel") or "").lower()
+            if any(r in rel for r in ("stylesheet", "preload", "icon", "modulepreload", "prefetch")):
+                self.loaded.append(a["href"])
+        if tag == "object" and a.get("data"):
+            self.loaded.append(a["data"])
+
+
+def is_external(url: str) -> bool:
+    return bool(re.match(r"^(https?:)?//", url.strip(), flags=re.I))
+
+
+def pages(html_dir: Path) -> list[Path]:
+    return sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts)
+
+
+def test_no_page_loads_anything_from_the_network(html_dir):
+    offenders = []
+    for page in pages(html_dir):
+        parser = Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [f"{page.relative_to(html_dir)}: {u}" for u in parser.loaded if is_external(u)]
+        # inline styles and scripts must not pull fonts or code either
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r"(@import\s+url\(|url\()\s*['\"]?(https?:)?//[^)'\"]+", text):
+            offenders.append(f"{page.relative_to(html_dir)}: {m.group(0)}")
+    for css in (html_dir / "_static").rglob("*.css"):
+        for m in re.finditer(r"url\(\s*['\"]?((https?:)?//[^)'\"]+)", css.read_text(errors="replace")):
+            offenders.append(f"{css.relative_to(html_dir)}: {m.group(1)}")
+    assert not offenders, "external resources:\n" + "\n".join(offenders)
+    assert len(pages(html_dir)) >= 4
+
+
+def test_the_checker_catches_external_resources():
+    parser = Resources()
+    parser.feed('<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>'
+                '<link rel="stylesheet" href="//fonts.googleapis.com/css">')
+    assert [is_external(u) for u in parser.loaded] == [True, True]
+
+
+@pytest.fixture(scope="module")
+def chapter(html_dir) -> str:
+    path = html_dir / "book" / "background.html"
+    assert path.exists()
+    return path.read_text(encoding="utf-8")
+
+
+def chart_specs(page: str) -> list[dict]:
+    blocks = re.findall(r'<script type="application/json" class="nk-chart-spec">(.*?)</script>', page, re.S)
+    return [json.loads(b) for b in blocks]
+
+
+def test_chapter_has_title_label_and_sections(chapter):
+    assert "Background and implications of the acknowledgment" in chapter
+    for anchor in ("ch-background", "ch-background-denial", "ch-background-why-then"):
+        assert f'id="{anchor}"' in chapter
+
+
+def test_chapter_charts_are_embedded_with_their_data(chapter, nk):
+    specs = chart_specs(chapter)
+    assert len(specs) == 2
+    events, statements = nk.load("events"), nk.load("statements")
+    timeline = next(s for s in specs if "key events" in json.dumps(s.get("title")))
+    stance = next(s for s in specs if "Who said what" in json.dumps(s.get("title")))
+    rows = next(iter(timeline["datasets"].values()))
+    assert sorted(r["id"] for r in rows) == sorted(events["id"])
+    rows = next(iter(stance["datasets"].values()))
+    expected = statements[statements["date"] >= "2024-10-01"]
+    assert sorted(r["id"] for r in rows) == sorted(expected["id"])
+    for spec in specs:
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+        assert spec.get("description"), "every chart needs a text alternative"
+    # each chart container is a labelled figure, referenced from the text
+    assert chapter.count('class="nk-chart"') == 2
+    assert len(re.findall(r'class="nk-chart"[^>]*aria-label="[^"]{20,}"', chapter)) == 2
+    for label in ("fig-ch2-timeline", "fig-ch2-stances"):
+        assert f'id="{label}"' in chapter
+        assert f'href="#{label}"' in chapter
+
+
+def test_chart_libraries_are_served_locally_and_only_where_needed(html_dir, chapter):
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', chapter)
+    bundle = [s for s in scripts if "nk-vega-" in s]
+    assert len(bundle) == 1 and "nk-charts.js" in " ".join(scripts)
+    path = (html_dir / "book" / bundle[0].split("?")[0]).resolve()
+    code = path.read_text(encoding="utf-8")
+    assert "window.vegaEmbed" in code and "window.vegaLite" in code and len(code) > 500_000
+    bib = (html_dir / "book" / "bibliography.html").read_text(encoding="utf-8")
+    assert "nk-vega-" not in bib, "pages without charts should not load the chart bundle"
+
+
+def test_glued_numbers_equal_counts_from_the_data(chapter, nk):
+    events, statements, sources = nk.load("events"), nk.load("statements"), nk.load("sources")
+    ack = pd.Timestamp("2025-04-26")
+    before = statements[statements["date"] < ack]
+    pair = before[before["actor"].isin(["Russia", "DPRK"]) & before["stance"].isin(["deny", "evade"])]
+    week = statements[(statements["date"] >= ack) & (statements["date"] <= "2025-04-30")]
+    expected = [
+        len(events), len(statements), len(sources),
+        int((events["category"] == "treaty").sum()),
+        len(pair), int((pair["actor"] == "Russia").sum()), int((pair["actor"] == "DPRK").sum()),
+        int((pair["stance"] == "deny").sum()), int((pair["stance"] == "evade").sum()),
+        int(before["stance"].isin(["assert", "condemn"]).sum()),
+        len(week), int(week["actor"].isin(["Russia", "DPRK"]).sum()),
+        int((week["stance"] == "condemn").sum()),
+    ]
+    pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', chapter)
+    assert [int(p) for p in pasted] == expected
+
+
+def test_key_statements_table_lists_sources(chapter, nk):
+    table = re.search(r'<table[^>]*id="tbl-ch2-key-statements".*?</table>', chapter, re.S)
+    assert table, "the key-statements table is missing"
+    body = table.group(0)
+    statements = nk.load("statements")
+    key = statements[statements["actor"].isin(["Russia", "DPRK"]) & (statements["date"] >= "2024-10-01")]
+    assert body.count("<tr") == len(key) + 1
+    assert body.count('href="bibliography.html#') >= len(key)
+
+
+def test_bibliography_lists_every_source(html_dir, nk):
+    page = (html_dir / "book" / "bibliography.html").read_text(encoding="utf-8")
+    entries = re.findall(r'role="doc-biblioentry"', page)
+    assert len(entries) == len(nk.load("sources"))
+    for url in nk.load("sources")["url"].head(5):
+        assert url.replace("&", "&amp;") in page

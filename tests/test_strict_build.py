@@ -1,0 +1,60 @@
+"""The build fails loudly on invalid data, a failing notebook cell and an unknown citation.
+
+Each case copies the project (sharing its virtual environment) and runs the README's build
+command on the copy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def project_copy(tmp_path):
+    dst = tmp_path / "book-copy"
+    shutil.copytree(ROOT, dst, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__"))
+    os.symlink(ROOT / ".venv", dst / ".venv")
+    return dst
+
+
+def run_build(project):
+    return subprocess.run([sys.executable, "run.py", "build", "--html-only"], cwd=project,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_invalid_data_stops_the_build_with_file_line_and_column(tmp_path):
+    project = project_copy(tmp_path)
+    path = project / "data" / "statements.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",evade,", ",shrug,", 1) if ",evade," in lines[3] else lines[3].replace(",deny,", ",shrug,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode != 0
+    assert "data/statements.csv, line 4" in result.stderr and "column 'stance'" in result.stderr, result.stderr
+    assert not (project / "_build" / "html").exists()
+
+
+@pytest.mark.parametrize("case", ["failing cell", "unknown citation", "broken reference"])
+def test_broken_chapter_fails_the_build(tmp_path, case):
+    project = project_copy(tmp_path)
+    chapter = project / "book" / "background.md"
+    text = chapter.read_text(encoding="utf-8")
+    if case == "failing cell":
+        text += "\n```{code-cell} ipython3\nraise RuntimeError('deliberate failure')\n```\n"
+    elif case == "unknown citation":
+        text += "\nA claim {cite:p}`no-such-key-2025`.\n"
+    else:
+        text += "\nSee {numref}`fig-does-not-exist`.\n"
+    chapter.write_text(text, encoding="utf-8")
+    result = run_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    marker = {"failing cell": "deliberate failure", "unknown citation": "no-such-key-2025",
+              "broken reference": "fig-does-not-exist"}[case]
+    assert marker in output
