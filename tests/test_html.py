@@ -124,12 +124,13 @@ def test_glued_numbers_equal_counts_from_the_data(chapter, nk):
         int((events["category"] == "treaty").sum()),
         len(pair), int((pair["actor"] == "Russia").sum()), int((pair["actor"] == "DPRK").sum()),
         int((pair["stance"] == "deny").sum()), int((pair["stance"] == "evade").sum()),
+        (ack - pair["date"].min()).days, round((ack - pair["date"].min()).days / 30.44, 1),
         int(before["stance"].isin(["assert", "condemn"]).sum()),
         len(week), int(week["actor"].isin(["Russia", "DPRK"]).sum()),
         int((week["stance"] == "condemn").sum()),
     ]
     pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', chapter)
-    assert [int(p) for p in pasted] == expected
+    assert [float(p) for p in pasted] == expected
 
 
 def test_key_statements_table_lists_sources(chapter, nk):
