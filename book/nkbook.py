@@ -334,6 +334,16 @@ def table(
 # --------------------------------------------------------------------------------------
 
 
+def _time_axis() -> alt.X:
+    return alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
+
+
+def _tooltips(**columns: str) -> list[alt.Tooltip]:
+    """Tooltip: the row's date, the given columns (name=title), then its row id."""
+    fields = {"when": "Date", **columns, "id": "Row id"}
+    return [alt.Tooltip(f"{col}:N", title=title) for col, title in fields.items()]
+
+
 def timeline_chart(events: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
     """Events as labelled points on a time axis, one lane per category."""
     data = events.assign(
@@ -341,19 +351,13 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str) -> alt
         sources=events.apply(lambda r: "; ".join(sources_of(r)), axis=1),
     )[["id", "date", "when", "category", "actor", "label", "sources"]]
     base = alt.Chart(data, title=title, description=description).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")),
+        x=_time_axis(),
         y=alt.Y("category:N", title=None, sort=None, axis=alt.Axis(labelLimit=160)),
     )
     points = base.mark_point(filled=True, size=90, opacity=0.9).encode(
         color=alt.Color("actor:N", title="Actor", scale=_scale(ACTOR_COLORS, present=data["actor"])),
         shape=alt.Shape("actor:N", title="Actor", scale=alt.Scale(domain=list(_scale(ACTOR_COLORS, present=data["actor"]).domain))),
-        tooltip=[
-            alt.Tooltip("when:N", title="Date"),
-            alt.Tooltip("label:N", title="Event"),
-            alt.Tooltip("actor:N", title="Actor"),
-            alt.Tooltip("sources:N", title="Sources"),
-            alt.Tooltip("id:N", title="Row id"),
-        ],
+        tooltip=_tooltips(label="Event", actor="Actor", sources="Sources"),
     )
     return points.properties(width="container", height=240)
 
@@ -367,18 +371,12 @@ def stance_chart(statements: pd.DataFrame, *, actors: list[str], title: str, des
         alt.Chart(data, title=title, description=description)
         .mark_circle(size=110, opacity=0.85, stroke="white", strokeWidth=0.8)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")),
+            x=_time_axis(),
             y=alt.Y("actor:N", title=None, sort=actors),
             yOffset=alt.YOffset("stance:N", sort=STANCE_ORDER),
             color=alt.Color("stance:N", title="Stance",
                             scale=_scale(STANCE_COLORS, STANCE_ORDER, present=data["stance"])),
-            tooltip=[
-                alt.Tooltip("when:N", title="Date"),
-                alt.Tooltip("speaker:N", title="Speaker"),
-                alt.Tooltip("stance:N", title="Stance"),
-                alt.Tooltip("summary:N", title="Summary"),
-                alt.Tooltip("id:N", title="Row id"),
-            ],
+            tooltip=_tooltips(speaker="Speaker", stance="Stance", summary="Summary"),
         )
         .properties(width="container", height=alt.Step(9))
     )
