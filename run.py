@@ -4,6 +4,7 @@
     python3 run.py build   # HTML in _build/html/, PDF in _build/latex/book.pdf
     python3 run.py test    # the build above, then pytest on its real outputs
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
+    python3 run.py flags   # recompute the single_source / weak_sources_only flags
 
 The first run creates a virtual environment in .venv/ and installs requirements.txt
 (exact pins) with constraints.txt (the full locked set); later runs reuse it until either
@@ -155,9 +156,33 @@ def build(pdf: bool = True) -> None:
     say(f"PDF: {PDF} (also copied to {BUILD / 'html' / 'book.pdf'})")
 
 
+def write_flags() -> None:
+    """Recompute each row's source flags from data/sources.csv and rewrite the tables."""
+    import csv
+
+    nk = nkbook()
+    with (ROOT / "data" / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        kinds = {row["key"]: row["source_type"] for row in csv.DictReader(fh)}
+    for name in ("events", "statements", "estimates", "legal"):
+        path = ROOT / "data" / f"{name}.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            fields, rows = reader.fieldnames, list(reader)
+        for row in rows:
+            keys = [row[c] for c in ("source_1", "source_2", "source_3") if row.get(c)]
+            row["single_source"] = "true" if len(keys) == 1 else "false"
+            weak = all(kinds.get(k) in nk.WEAK_SOURCE_TYPES for k in keys)
+            row["weak_sources_only"] = "true" if weak else "false"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        say(f"flags written to data/{name}.csv ({len(rows)} rows)")
+
+
 def main(argv: list[str]) -> None:
-    usage = "usage: python3 run.py {build [--html-only] | test | bib}"
-    if not argv or argv[0] not in {"build", "test", "bib"}:
+    usage = "usage: python3 run.py {build [--html-only] | test | bib | flags}"
+    if not argv or argv[0] not in {"build", "test", "bib", "flags"}:
         fail(usage)
     if not in_venv():
         ensure_venv()
@@ -167,6 +192,8 @@ def main(argv: list[str]) -> None:
         nk = nkbook()
         nk.BIB_PATH.write_text(nk.bibtex(), encoding="utf-8")
         say(f"wrote {nk.BIB_PATH.relative_to(ROOT)}")
+    elif command == "flags":
+        write_flags()
     elif command == "build":
         build(pdf="--html-only" not in argv)
     elif command == "test":

@@ -76,14 +76,38 @@ def validation_errors(package_path: Path | str = PACKAGE) -> list[str]:
         return [f"{package_path}: invalid Data Package descriptor: {exc}"]
     report = package.validate()
     messages: list[str] = []
-    for task in report.tasks:
-        csv_path = package_path.parent / task.place
+    tasks = [(task.place, task.errors) for task in report.tasks]
+    # Row checks that involve several columns (date precision, low <= value <= high) are
+    # Frictionless row-constraint checks, declared per table under "x-checks".
+    from frictionless import Checklist, checks
+
+    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        rules = res.get("x-checks", [])
+        if not rules or not (package_path.parent / res["path"]).exists():
+            continue
+        checklist = Checklist(checks=[checks.row_constraint(formula=r["formula"]) for r in rules])
+        try:
+            extra = package.get_resource(res["name"]).validate(checklist)
+        except Exception as exc:
+            messages.append(f"{res['path']}: row checks could not run: {exc}")
+            continue
+        by_formula = {r["formula"]: r for r in rules}
+        found = [e for t in extra.tasks for e in t.errors if e.type == "row-constraint"]
+        for e in found:
+            rule = next((r for f, r in by_formula.items() if f in (e.note or "")), None)
+            if rule:
+                e.field_name = rule["field"]
+                e.note = f"{rule['message']} ({rule['formula']})"
+        tasks.append((res["path"], found))
+    for place, errors in tasks:
+        csv_path = package_path.parent / place
         try:
             shown = csv_path.relative_to(ROOT)
         except ValueError:
             shown = csv_path
         ids = _row_ids(csv_path)
-        for error in task.errors:
+        for error in errors:
             row = getattr(error, "row_number", None)
             field = getattr(error, "field_name", None)
             if not field and getattr(error, "field_names", None):
@@ -140,7 +164,24 @@ def load(name: str, package_path: Path | str = PACKAGE) -> pd.DataFrame:
             frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
         elif field["type"] == "integer":
             frame[col] = frame[col].astype(int)
+        elif field["type"] == "number":
+            frame[col] = pd.to_numeric(frame[col].replace("", None), errors="raise")
+        elif field["type"] == "boolean":
+            frame[col] = frame[col].map({"true": True, "false": False})
     return frame
+
+
+WEAK_SOURCE_TYPES = {"aggregator or reprint", "partisan outlet"}
+
+
+def source_flags(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The ``single_source`` and ``weak_sources_only`` flags each row should carry."""
+    kinds = dict(zip(sources["key"], sources["source_type"]))
+    keys = frame.apply(sources_of, axis=1)
+    return pd.DataFrame({
+        "single_source": keys.map(lambda k: len(k) == 1),
+        "weak_sources_only": keys.map(lambda k: all(kinds.get(x) in WEAK_SOURCE_TYPES for x in k)),
+    }, index=frame.index)
 
 
 def sources_of(row: pd.Series) -> list[str]:
@@ -281,9 +322,25 @@ alt.renderers.enable("nkbook")
 # --------------------------------------------------------------------------------------
 
 
+class _Text:
+    """A string that pastes without quotes ({glue:text} shows the plain-text repr)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(self.text)
+
+
 def glue(name: str, value) -> None:
-    """Store ``value`` under ``name`` for ``{glue:text}`` / ``{glue:figure}``; show nothing."""
-    _nb_glue(name, value, display=False)
+    """Store ``value`` under ``name`` for ``{glue:text}`` / ``{glue:figure}``; show nothing.
+
+    Strings are pasted as they are (without the quotes of their Python repr).
+    """
+    _nb_glue(name, _Text(value) if isinstance(value, str) else value, display=False)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
@@ -325,6 +382,8 @@ def table(
             else:
                 cells.append(md_escape(row[col]))
         lines.append("* - " + "\n  - ".join(c if c else " " for c in cells))
+    if frame.empty:  # keep the numbered, referenceable table; say that it has no rows
+        lines.append("* - " + "\n  - ".join(["(none)"] + [" "] * (len(headers) - 1)))
     lines.append("```")
     return Markdown("\n".join(lines))
 
@@ -431,3 +490,39 @@ def bibtex(sources: pd.DataFrame | None = None) -> str:
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
         out.append(f"@misc{{{s['key']},\n{body}\n}}\n")
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------------------
+# The schema as tables, for the codebook
+# --------------------------------------------------------------------------------------
+
+
+def package() -> dict:
+    """The Data Package descriptor (data/datapackage.json)."""
+    return json.loads(PACKAGE.read_text(encoding="utf-8"))
+
+
+def schema_table(name: str) -> pd.DataFrame:
+    """One row per column of table ``name``: type, required, allowed values, description."""
+    res = next(r for r in package()["resources"] if r["name"] == name)
+    rows = []
+    for f in res["schema"]["fields"]:
+        c = f.get("constraints", {})
+        allowed = []
+        if "enum" in c:
+            allowed.append(", ".join(c["enum"]))
+        if "pattern" in c:
+            allowed.append(f"pattern {c['pattern']}")
+        for k, label in (("minimum", "from"), ("maximum", "to"), ("maxLength", "max. length")):
+            if k in c:
+                allowed.append(f"{label} {c[k]}")
+        if c.get("unique"):
+            allowed.append("unique")
+        rows.append({
+            "column": f["name"],
+            "type": f["type"],
+            "required": "yes" if c.get("required") else "no",
+            "allowed": "; ".join(allowed),
+            "description": f.get("description", ""),
+        })
+    return pd.DataFrame(rows)

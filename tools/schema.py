@@ -1,0 +1,244 @@
+"""Writes data/datapackage.json, the machine-readable schema of every table.
+
+The schema is kept as Python here so that shared column definitions (dates, sources, flags)
+are written once; run `python3 tools/schema.py` after editing, and commit both files.
+tests/test_data.py fails if datapackage.json differs from what this script writes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CUTOFF = "2025-12-22"
+OUT = Path(__file__).resolve().parent.parent / "data" / "datapackage.json"
+
+ACTORS = ["Russia", "DPRK", "Russia-DPRK", "Ukraine", "ROK", "USA", "Japan", "China",
+          "NATO", "EU", "UN", "G7", "other"]
+STANCES = ["deny", "evade", "acknowledge", "praise", "condemn", "assert", "other"]
+CATEGORIES = ["treaty", "deployment", "combat", "prisoners", "diplomacy", "visit",
+              "acknowledgment", "commemoration", "cooperation", "reconstruction",
+              "sanctions", "legal"]
+QUANTITIES = ["troops deployed", "killed", "wounded", "casualties", "captured", "workers",
+              "reinforcements", "missiles", "artillery shells", "other"]
+SOURCE_TYPES = ["official", "state media", "wire agency", "newspaper or broadcaster",
+                "think tank or law blog", "aggregator or reprint", "partisan outlet"]
+KEY = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+QUOTE = r"^$|^\S+(\s+\S+){0,24}$"
+REGISTRY = r"^$|^F-[0-9]{6,8}-[a-z0-9-]+(; F-[0-9]{6,8}-[a-z0-9-]+)*$"
+
+
+def s(name, title, description, required=False, **constraints):
+    field = {"name": name, "type": "string", "title": title, "description": description}
+    if required:
+        constraints["required"] = True
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def row_id(prefix, what):
+    return s("id", "Row id", f"Stable id of the {what}: {prefix}-YYYYMMDD-slug (date of the row; "
+             "01 for month or year precision). Never reused or renamed; a retired id is "
+             "recorded in exclusions.csv.", True, unique=True,
+             pattern=rf"^{prefix}-\d{{8}}-[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def date_fields(minimum="2024-06-01"):
+    return [
+        {"name": "date", "type": "date", "format": "%Y-%m-%d", "title": "Date",
+         "description": "When it happened or was said (ISO 8601). For month precision the first "
+                        "day of the month, for year precision 1 January.",
+         "constraints": {"required": True, "minimum": minimum, "maximum": CUTOFF}},
+        s("date_precision", "Date precision", "day | month | year: how precise the date is.",
+          True, enum=["day", "month", "year"]),
+    ]
+
+
+def text_fields():
+    return [
+        s("summary", "Summary", "What happened or was said, in the book's own words "
+          "(at most 300 characters).", True, maxLength=300),
+        s("quote", "Quote", "Optional short exact quote (at most 25 words), as the first source "
+          "reports it and in its language.", pattern=QUOTE),
+    ]
+
+
+def provenance_fields():
+    fields = []
+    for i in (1, 2, 3):
+        fields.append(s(f"source_{i}", f"Source {i}",
+                        "Key of the main source in sources.csv and book/references.bib."
+                        if i == 1 else "Key of a further source that supports the row, or empty.",
+                        i == 1, pattern=KEY))
+    fields += [
+        s("registry_ids", "Registry fact ids", "The fact_id(s) of the source registry "
+          "(data/registry/) this row was made from, separated by '; '; empty for a fact the "
+          "book added from its own reading.", pattern=REGISTRY),
+        s("disagreement", "Disagreement", "Empty, or what the sources disagree on and which "
+          "source says what (date, number, wording)."),
+        {"name": "single_source", "type": "boolean", "title": "Single source",
+         "description": "true if the row rests on one source only.",
+         "constraints": {"required": True}},
+        {"name": "weak_sources_only", "type": "boolean", "title": "Weak sources only",
+         "description": "true if every source of the row is an aggregator/reprint or a partisan "
+                        "outlet.", "constraints": {"required": True}},
+        s("note", "Note", "Caveats: translation, date inferred, second-hand account."),
+    ]
+    return fields
+
+
+def foreign_keys():
+    return [{"fields": [f"source_{i}"], "reference": {"resource": "sources", "fields": ["key"]}}
+            for i in (1, 2, 3)]
+
+
+PRECISION_CHECK = {"formula": "date_precision == 'day' or date.day == 1", "field": "date",
+                   "message": "a month- or year-precision date must be the first of the month"}
+
+
+def table(name, title, description, fields, checks=(), primary="id", fks=True):
+    res = {
+        "name": name, "path": f"{name}.csv", "title": title, "description": description,
+        "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": fields, "primaryKey": [primary], "missingValues": [""]},
+    }
+    if fks:
+        res["schema"]["foreignKeys"] = foreign_keys()
+    if checks:
+        res["x-checks"] = list(checks)
+    return res
+
+
+events = table("events", "Events", "Dated events: treaty steps, deployment, combat, prisoners, "
+               "diplomacy, visits, acknowledgment, commemoration, cooperation, reconstruction, "
+               "sanctions, legal acts.", [
+                   row_id("EV", "event"), *date_fields(),
+                   s("actor", "Actor", "The state or body that acted ('Russia-DPRK' for joint "
+                     "acts of the two states).", True, enum=ACTORS),
+                   s("agent", "Agent", "The person or body that acted.", True),
+                   s("category", "Category", " | ".join(CATEGORIES), True, enum=CATEGORIES),
+                   s("label", "Label", "Short label for charts (at most 60 characters).", True,
+                     maxLength=60),
+                   *text_fields(), *provenance_fields()], [PRECISION_CHECK])
+
+statements = table("statements", "Statements", "Public statements about the deployment (and, "
+                   "before it, about the treaty and military cooperation it grew from), coded "
+                   "by stance and by who spoke for which actor.", [
+                       row_id("ST", "statement"), *date_fields(),
+                       s("actor", "Actor", "The state or body the speaker spoke for.", True,
+                         enum=ACTORS),
+                       s("speaker", "Speaker", "The person or body that spoke.", True),
+                       s("channel", "Channel", "Where it was said: briefing, UN meeting, state "
+                         "media, interview ...", True),
+                       s("stance", "Stance", "Stance toward the deployment: deny | evade | "
+                         "acknowledge | praise | condemn | assert | other (see the codebook).",
+                         True, enum=STANCES),
+                       *text_fields(), *provenance_fields()], [PRECISION_CHECK])
+
+num = lambda name, title, desc: {"name": name, "type": "number", "title": title,
+                                 "description": desc, "constraints": {"minimum": 0}}
+estimates = table("estimates", "Estimates", "Numbers published about the deployment: troops "
+                  "deployed, killed, wounded, captured, workers, munitions ...", [
+                      row_id("ES", "estimate"), *date_fields(),
+                      s("publisher_actor", "Publisher's actor", "The state or body whose "
+                        "agency or official published the number.", True, enum=ACTORS),
+                      s("publisher", "Publisher", "Who published the number (agency, "
+                        "official, institute).", True),
+                      s("quantity", "Quantity", " | ".join(QUANTITIES), True, enum=QUANTITIES),
+                      num("value", "Value", "The number given, if a single number was given."),
+                      num("low", "Low", "Lower end of a range, if a range was given."),
+                      num("high", "High", "Upper end of a range, if a range was given."),
+                      s("unit", "Unit", "persons | rounds | missiles | other", True,
+                        enum=["persons", "rounds", "missiles", "other"]),
+                      {"name": "as_of", "type": "date", "format": "%Y-%m-%d", "title": "As of",
+                       "description": "The date the number refers to, where the source says.",
+                       "constraints": {"maximum": CUTOFF}},
+                      *text_fields(),
+                      s("conflict_group", "Conflict group", "Slug shared by rows that give "
+                        "different numbers for the same quantity at about the same time.",
+                        pattern=r"^$|^[a-z0-9]+(-[a-z0-9]+)*$"),
+                      *provenance_fields()], [
+                      PRECISION_CHECK,
+                      {"formula": "value != None or (low != None and high != None)", "field": "value",
+                       "message": "give a value or a low-high range"},
+                      {"formula": "low == None or high == None or low <= high", "field": "low",
+                       "message": "low must not exceed high"},
+                      {"formula": "low == None or value == None or low <= value", "field": "low",
+                       "message": "low must not exceed value"},
+                      {"formula": "high == None or value == None or value <= high", "field": "high",
+                       "message": "value must not exceed high"}])
+
+legal = table("legal", "Legal provisions", "Treaty articles, UN Charter provisions, Geneva "
+              "Convention and Additional Protocol articles, Security Council resolutions and "
+              "ICC facts that the debate over the deployment invokes.", [
+                  row_id("LP", "legal provision"), *date_fields(minimum="1945-01-01"),
+                  s("instrument", "Instrument", "The treaty, charter, convention or resolution.",
+                    True),
+                  s("provision", "Provision", "Article or paragraph; empty for the instrument as a "
+                    "whole."),
+                  s("kind", "Kind", "treaty | UN Charter | Geneva Convention | Additional "
+                    "Protocol | UNSC resolution | Rome Statute | ICC | other", True,
+                    enum=["treaty", "UN Charter", "Geneva Convention", "Additional Protocol",
+                          "UNSC resolution", "Rome Statute", "ICC", "other"]),
+                  *text_fields(),
+                  s("relevance", "Relevance", "Why it matters for the deployment, in the book's "
+                    "own words.", True),
+                  *provenance_fields()], [PRECISION_CHECK])
+
+sources = table("sources", "Sources", "Every published page the data rest on; "
+                "book/references.bib is generated from this table.", [
+                    s("key", "Key", "Citation key: outlet-YYYY-MM-DD[-suffix].", True,
+                      unique=True, pattern=KEY),
+                    s("outlet", "Outlet", "Who published the page (and the wire it carries).", True),
+                    s("title", "Title", "The page's headline; where the stored page showed none, a "
+                      "description in square brackets supplied by the book.", True),
+                    {"name": "title_supplied", "type": "boolean", "title": "Title supplied",
+                     "description": "true if the title is the book's description, not the page's "
+                                    "headline.", "constraints": {"required": True}},
+                    {"name": "published", "type": "date", "format": "%Y-%m-%d",
+                     "title": "Published", "description": "Publication date of the page.",
+                     "constraints": {"required": True, "minimum": "1945-01-01",
+                                     "maximum": CUTOFF}},
+                    s("published_basis", "Basis of the date", "page (shown on the page) | "
+                      "dateline (from the dateline or weekday) | url (from the address) | "
+                      "inferred (from the events reported).", True,
+                      enum=["page", "dateline", "url", "inferred"]),
+                    {"name": "url", "type": "string", "format": "uri", "title": "URL",
+                     "description": "Address of the page that was read.",
+                     "constraints": {"required": True, "unique": True,
+                                     "pattern": r"^https?://\S+$"}},
+                    s("source_type", "Source type", " | ".join(SOURCE_TYPES), True,
+                      enum=SOURCE_TYPES),
+                    s("language", "Language", "ISO 639-1 code of the page's language.", True,
+                      enum=["en", "ru", "ko", "uk", "it", "de", "fr", "ja", "es", "pt", "tr"])],
+                primary="key", fks=False)
+
+exclusions = table("exclusions", "Exclusions", "Registry facts not used, and retired row ids, "
+                   "each with the reason.", [
+                       s("id", "Id", "A registry fact_id, or a retired book row id.", True,
+                         unique=True, pattern=r"^(F|EV|ST|ES|LP)-[0-9]{6,8}-[a-z0-9-]+$"),
+                       s("reason", "Reason", "after_cutoff | out_of_scope | unsupported | "
+                         "unreliable | not_about_deployment | duplicate | retired", True,
+                         enum=["after_cutoff", "out_of_scope", "unsupported", "unreliable",
+                               "not_about_deployment", "duplicate", "retired"]),
+                       s("detail", "Detail", "What was looked for and not found, or what the "
+                         "row duplicates.", True)], fks=False)
+
+package = {
+    "name": "nk-troops-russia-acknowledgment",
+    "title": "North Korean troops in Russia and their official acknowledgment: events, "
+             "statements, estimates, legal provisions and sources",
+    "profile": "tabular-data-package",
+    "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+                  "path": "https://creativecommons.org/licenses/by/4.0/"}],
+    "description": f"Sourced data behind the book. Cut-off date: {CUTOFF}. Validated with "
+                   "Frictionless (book/nkbook.py); row checks in each resource's x-checks.",
+    "x-cutoff": CUTOFF,
+    "resources": [sources, events, statements, estimates, legal, exclusions],
+}
+
+if __name__ == "__main__":
+    OUT.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
