@@ -5,6 +5,7 @@
     python3 run.py test    # the build above, then pytest on its real outputs
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
     python3 run.py flags   # recompute the single_source / weak_sources_only flags
+    python3 run.py ids     # record new row ids in data/released_ids.txt (ids are forever)
 
 The first run creates a virtual environment in .venv/ and installs requirements.txt
 (exact pins) with constraints.txt (the full locked set); later runs reuse it until either
@@ -169,7 +170,7 @@ def write_flags() -> None:
             reader = csv.DictReader(fh)
             fields, rows = reader.fieldnames, list(reader)
         for row in rows:
-            keys = [row[c] for c in ("source_1", "source_2", "source_3") if row.get(c)]
+            keys = [row[c] for c in fields if c.startswith("source_") and row.get(c)]
             row["single_source"] = "true" if len(keys) == 1 else "false"
             weak = all(kinds.get(k) in nk.WEAK_SOURCE_TYPES for k in keys)
             row["weak_sources_only"] = "true" if weak else "false"
@@ -180,9 +181,24 @@ def write_flags() -> None:
         say(f"flags written to data/{name}.csv ({len(rows)} rows)")
 
 
+def record_ids() -> None:
+    """Append the ids of new rows to data/released_ids.txt (never removes one)."""
+    import csv
+
+    path = ROOT / "data" / "released_ids.txt"
+    known = [line for line in path.read_text(encoding="utf-8").splitlines() if line] if path.exists() else []
+    current = []
+    for name in ("events", "statements", "estimates", "legal"):
+        with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            current += [row["id"] for row in csv.DictReader(fh)]
+    new = [i for i in current if i not in set(known)]
+    path.write_text("\n".join(known + sorted(new)) + "\n", encoding="utf-8")
+    say(f"{len(new)} new id(s) recorded in data/released_ids.txt ({len(known) + len(new)} in all)")
+
+
 def main(argv: list[str]) -> None:
-    usage = "usage: python3 run.py {build [--html-only] | test | bib | flags}"
-    if not argv or argv[0] not in {"build", "test", "bib", "flags"}:
+    usage = "usage: python3 run.py {build [--html-only] | test | bib | flags | ids}"
+    if not argv or argv[0] not in {"build", "test", "bib", "flags", "ids"}:
         fail(usage)
     if not in_venv():
         ensure_venv()
@@ -194,6 +210,8 @@ def main(argv: list[str]) -> None:
         say(f"wrote {nk.BIB_PATH.relative_to(ROOT)}")
     elif command == "flags":
         write_flags()
+    elif command == "ids":
+        record_ids()
     elif command == "build":
         build(pdf="--html-only" not in argv)
     elif command == "test":

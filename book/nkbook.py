@@ -256,6 +256,11 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
+#: Neutral qualitative palette for categories without a fixed colour.
+PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6",
+           "#9d755d", "#bab0ac", "#eeca3b"]
+
+
 def _scale(colors: dict[str, str], order: list[str] | None = None, present=None) -> alt.Scale:
     """A fixed colour per value; ``present`` limits the legend to the values in the chart."""
     keys = [k for k in (order or list(colors)) if present is None or k in set(present)]
@@ -441,6 +446,85 @@ def stance_chart(statements: pd.DataFrame, *, actors: list[str], title: str, des
     )
 
 
+def monthly_chart(frame: pd.DataFrame, *, color: str, title: str, description: str,
+                  colors: dict[str, str] | None = None, order: list[str] | None = None,
+                  color_title: str | None = None) -> alt.Chart:
+    """Rows per month as stacked bars, split by the categorical column ``color``."""
+    data = frame.assign(
+        month=frame["date"].dt.to_period("M").dt.to_timestamp(),
+        when=frame.apply(date_label, axis=1),
+    )[["id", "month", "when", color]]
+    keys = order or sorted(data[color].unique())
+    palette = colors or dict(zip(keys, PALETTE * (len(keys) // len(PALETTE) + 1)))
+    return (
+        alt.Chart(data, title=title, description=description)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month):T", title=None,
+                    axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")),
+            y=alt.Y("count():Q", title="Rows per month", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(f"{color}:N", title=color_title or color.replace("_", " ").capitalize(),
+                            scale=_scale(palette, keys, present=data[color])),
+            tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
+                     alt.Tooltip(f"{color}:N", title=color_title or color),
+                     alt.Tooltip("count():Q", title="Rows")],
+        )
+        .properties(width="container", height=220)
+    )
+
+
+def strip_chart(frame: pd.DataFrame, *, y: str, color: str, title: str, description: str,
+                y_order: list[str] | None = None, colors: dict[str, str] | None = None,
+                order: list[str] | None = None, detail: dict[str, str] | None = None) -> alt.Chart:
+    """Every row as a dot: time across, one row per value of ``y``, coloured by ``color``.
+
+    ``detail`` adds tooltip columns (name -> title); the date and row id are always shown.
+    """
+    detail = detail or {"summary": "Summary"}
+    data = frame.assign(when=frame.apply(date_label, axis=1))[
+        list(dict.fromkeys(["id", "date", "when", y, color, *detail]))]
+    keys = order or sorted(data[color].unique())
+    palette = colors or dict(zip(keys, PALETTE * (len(keys) // len(PALETTE) + 1)))
+    return (
+        alt.Chart(data, title=title, description=description)
+        .mark_circle(size=110, opacity=0.85, stroke="white", strokeWidth=0.8)
+        .encode(
+            x=_time_axis(),
+            y=alt.Y(f"{y}:N", title=None, sort=y_order, axis=alt.Axis(labelLimit=200)),
+            color=alt.Color(f"{color}:N", title=color.replace("_", " ").capitalize(),
+                            scale=_scale(palette, keys, present=data[color])),
+            tooltip=_tooltips(**detail),
+        )
+        .properties(width="container", height=alt.Step(34))
+    )
+
+
+def estimates_chart(estimates: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
+    """Published numbers over time: a dot per value, a bar per low-high range, by publisher."""
+    data = estimates.assign(
+        when=estimates.apply(date_label, axis=1),
+        shown=estimates["value"].fillna((estimates["low"] + estimates["high"]) / 2),
+        range=estimates.apply(
+            lambda r: "" if pd.isna(r["low"]) else f"{r['low']:,.0f} to {r['high']:,.0f}", axis=1),
+        number=estimates["value"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}"),
+    )[["id", "date", "when", "publisher_actor", "publisher", "quantity", "shown", "low", "high",
+       "range", "number", "summary"]]
+    base = alt.Chart(data).encode(
+        x=_time_axis(),
+        color=alt.Color("publisher_actor:N", title="Published by",
+                        scale=_scale(ACTOR_COLORS, present=data["publisher_actor"])),
+    )
+    ranges = base.transform_filter("datum.low != null").mark_rule(strokeWidth=3, opacity=0.6).encode(
+        y=alt.Y("low:Q", title="Persons"), y2="high:Q")
+    dots = base.mark_circle(size=90, opacity=0.9).encode(
+        y=alt.Y("shown:Q", title="Persons", scale=alt.Scale(zero=True)),
+        tooltip=_tooltips(publisher="Published by", quantity="Quantity", number="Value",
+                          range="Range", summary="Summary"),
+    )
+    return (alt.layer(ranges, dots, data=data)
+            .properties(title=title, description=description, width="container", height=260))
+
+
 # --------------------------------------------------------------------------------------
 # The bibliography is generated from data/sources.csv (one source of truth)
 # --------------------------------------------------------------------------------------
@@ -451,6 +535,7 @@ _BASIS = {
     "dateline": "publication date taken from the article's dateline",
     "url": "publication date taken from the page address",
     "inferred": "publication date inferred from the events the page reports",
+    "undated": "undated reference page",
 }
 
 
@@ -480,14 +565,14 @@ def bibtex(sources: pd.DataFrame | None = None) -> str:
         fields = {
             "author": "{" + _bib_text(s["outlet"]) + "}",
             "title": "{" + _bib_text(s["title"]) + "}",
-            "year": s["published"].strftime("%Y-%m-%d"),
-            "date": s["published"].strftime("%Y-%m-%d"),
+            "year": "n.d." if pd.isna(s["published"]) else s["published"].strftime("%Y-%m-%d"),
+            "date": "" if pd.isna(s["published"]) else s["published"].strftime("%Y-%m-%d"),
             "url": s["url"],
             "note": note,
             "keywords": s["source_type"],
             "language": s["language"],
         }
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
         out.append(f"@misc{{{s['key']},\n{body}\n}}\n")
     return "\n".join(out)
 

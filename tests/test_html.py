@@ -83,7 +83,7 @@ def test_chapter_has_title_label_and_sections(chapter):
 def test_chapter_charts_are_embedded_with_their_data(chapter, nk):
     specs = chart_specs(chapter)
     assert len(specs) == 2
-    events, statements = nk.load("events"), nk.load("statements")
+    events, statements = chapter_window(nk.load("events")), chapter_window(nk.load("statements"))
     timeline = next(s for s in specs if "key events" in json.dumps(s.get("title")))
     stance = next(s for s in specs if "Who said what" in json.dumps(s.get("title")))
     rows = next(iter(timeline["datasets"].values()))
@@ -113,14 +113,19 @@ def test_chart_libraries_are_served_locally_and_only_where_needed(html_dir, chap
     assert "nk-vega-" not in bib, "pages without charts should not load the chart bundle"
 
 
+def chapter_window(frame):
+    return frame[(frame["date"] >= "2024-06-01") & (frame["date"] <= "2025-04-30")]
+
+
 def test_glued_numbers_equal_counts_from_the_data(chapter, nk):
-    events, statements, sources = nk.load("events"), nk.load("statements"), nk.load("sources")
+    events, statements = chapter_window(nk.load("events")), chapter_window(nk.load("statements"))
+    cited = {k for f in (events, statements) for _, r in f.iterrows() for k in nk.sources_of(r)}
     ack = pd.Timestamp("2025-04-26")
     before = statements[statements["date"] < ack]
     pair = before[before["actor"].isin(["Russia", "DPRK"]) & before["stance"].isin(["deny", "evade"])]
     week = statements[(statements["date"] >= ack) & (statements["date"] <= "2025-04-30")]
     expected = [
-        len(events), len(statements), len(sources),
+        len(events), len(statements), len(cited),
         int((events["category"] == "treaty").sum()),
         len(pair), int((pair["actor"] == "Russia").sum()), int((pair["actor"] == "DPRK").sum()),
         int((pair["stance"] == "deny").sum()), int((pair["stance"] == "evade").sum()),
@@ -137,7 +142,7 @@ def test_key_statements_table_lists_sources(chapter, nk):
     table = re.search(r'<table[^>]*id="tbl-ch2-key-statements".*?</table>', chapter, re.S)
     assert table, "the key-statements table is missing"
     body = table.group(0)
-    statements = nk.load("statements")
+    statements = chapter_window(nk.load("statements"))
     key = statements[statements["actor"].isin(["Russia", "DPRK"]) & (statements["date"] >= "2024-10-01")]
     assert body.count("<tr") == len(key) + 1
     assert body.count('href="bibliography.html#') >= len(key)
@@ -149,3 +154,38 @@ def test_bibliography_lists_every_source(html_dir, nk):
     assert len(entries) == len(nk.load("sources"))
     for url in nk.load("sources")["url"].head(5):
         assert url.replace("&", "&amp;") in page
+
+
+def test_codebook_documents_every_table_and_column(html_dir, nk):
+    page = (html_dir / "book" / "data-methods.html").read_text(encoding="utf-8")
+    for res in nk.package()["resources"]:
+        table = re.search(rf'<table[^>]*id="tbl-codebook-{res["name"]}".*?</table>', page, re.S)
+        assert table, f"no codebook table for {res['name']}"
+        for field in res["schema"]["fields"]:
+            assert f"<p>{field['name']}</p>" in table.group(0), f"{res['name']}.{field['name']}"
+    for section in ("data-methods-stance", "data-methods-sources", "data-methods-dates",
+                    "data-methods-inclusion", "data-methods-disagreements",
+                    "data-methods-confidence", "data-methods-gaps"):
+        assert f'id="{section}"' in page
+
+
+def test_downloads_are_in_the_built_site(html_dir):
+    page = (html_dir / "book" / "data-download.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(\.\./_downloads/[^"]+)"', page)
+    names = {link.rsplit("/", 1)[-1] for link in links}
+    expected = {"events.csv", "statements.csv", "estimates.csv", "legal.csv", "sources.csv",
+                "exclusions.csv", "datapackage.json", "references.bib"}
+    assert expected <= names, expected - names
+    for link in links:
+        target = (html_dir / "book" / link).resolve()
+        assert target.exists() and target.stat().st_size > 0, link
+
+
+def test_chronology_lists_every_event(html_dir, nk):
+    page = (html_dir / "book" / "data-download.html").read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*id="tbl-chronology".*?</table>', page, re.S)
+    assert table
+    events = nk.load("events")
+    assert table.group(0).count("<tr") == len(events) + 1
+    for row_id in events["id"]:
+        assert row_id in table.group(0)

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 CUTOFF = "2025-12-22"
+N_SOURCES = 5  # source_1 ... source_5: a merged row keeps every source of the facts it merges
 OUT = Path(__file__).resolve().parent.parent / "data" / "datapackage.json"
 
 ACTORS = ["Russia", "DPRK", "Russia-DPRK", "Ukraine", "ROK", "USA", "Japan", "China",
@@ -66,7 +67,7 @@ def text_fields():
 
 def provenance_fields():
     fields = []
-    for i in (1, 2, 3):
+    for i in range(1, N_SOURCES + 1):
         fields.append(s(f"source_{i}", f"Source {i}",
                         "Key of the main source in sources.csv and book/references.bib."
                         if i == 1 else "Key of a further source that supports the row, or empty.",
@@ -90,7 +91,7 @@ def provenance_fields():
 
 def foreign_keys():
     return [{"fields": [f"source_{i}"], "reference": {"resource": "sources", "fields": ["key"]}}
-            for i in (1, 2, 3)]
+            for i in range(1, N_SOURCES + 1)]
 
 
 PRECISION_CHECK = {"formula": "date_precision == 'day' or date.day == 1", "field": "date",
@@ -161,8 +162,6 @@ estimates = table("estimates", "Estimates", "Numbers published about the deploym
                         pattern=r"^$|^[a-z0-9]+(-[a-z0-9]+)*$"),
                       *provenance_fields()], [
                       PRECISION_CHECK,
-                      {"formula": "value != None or (low != None and high != None)", "field": "value",
-                       "message": "give a value or a low-high range"},
                       {"formula": "low == None or high == None or low <= high", "field": "low",
                        "message": "low must not exceed high"},
                       {"formula": "low == None or value == None or low <= value", "field": "low",
@@ -198,13 +197,13 @@ sources = table("sources", "Sources", "Every published page the data rest on; "
                      "description": "true if the title is the book's description, not the page's "
                                     "headline.", "constraints": {"required": True}},
                     {"name": "published", "type": "date", "format": "%Y-%m-%d",
-                     "title": "Published", "description": "Publication date of the page.",
-                     "constraints": {"required": True, "minimum": "1945-01-01",
-                                     "maximum": CUTOFF}},
+                     "title": "Published", "description": "Publication date of the page; empty "
+                     "only for an undated reference page (a treaty text, a database entry).",
+                     "constraints": {"minimum": "1945-01-01", "maximum": CUTOFF}},
                     s("published_basis", "Basis of the date", "page (shown on the page) | "
                       "dateline (from the dateline or weekday) | url (from the address) | "
-                      "inferred (from the events reported).", True,
-                      enum=["page", "dateline", "url", "inferred"]),
+                      "inferred (from the events reported) | undated (reference page without "
+                      "a date).", True, enum=["page", "dateline", "url", "inferred", "undated"]),
                     {"name": "url", "type": "string", "format": "uri", "title": "URL",
                      "description": "Address of the page that was read.",
                      "constraints": {"required": True, "unique": True,
@@ -212,7 +211,10 @@ sources = table("sources", "Sources", "Every published page the data rest on; "
                     s("source_type", "Source type", " | ".join(SOURCE_TYPES), True,
                       enum=SOURCE_TYPES),
                     s("language", "Language", "ISO 639-1 code of the page's language.", True,
-                      enum=["en", "ru", "ko", "uk", "it", "de", "fr", "ja", "es", "pt", "tr"])],
+                      enum=["en", "ru", "ko", "uk", "it", "de", "fr", "ja", "es", "pt", "tr", "id", "ro", "pl", "cs", "sl", "zh", "vi"])],
+                checks=[{"formula": "(published == None) == (published_basis == 'undated')",
+                         "field": "published",
+                         "message": "a source is undated exactly when published_basis is 'undated'"}],
                 primary="key", fks=False)
 
 exclusions = table("exclusions", "Exclusions", "Registry facts not used, and retired row ids, "
