@@ -525,6 +525,34 @@ def estimates_chart(estimates: pd.DataFrame, *, title: str, description: str) ->
             .properties(title=title, description=description, width="container", height=260))
 
 
+def _span(dates: pd.Series) -> str:
+    first, last = dates.min(), dates.max()
+    if first.to_period("M") == last.to_period("M"):
+        return f"{first:%b %Y}"
+    return f"{first:%b %Y} to {last:%b %Y}"
+
+
+def describe(frame: pd.DataFrame, *, by: str, within: str, order: list[str] | None = None,
+             within_order: list[str] | None = None) -> str:
+    """A text description of a chart, generated from its data.
+
+    For each value of ``by`` (e.g. actor), the number of rows of each value of ``within``
+    (e.g. stance) and the months they span: "Russia: 1 deny (Oct 2024); 7 evade (Oct 2024
+    to Jan 2025). DPRK: ...". Because it is computed, it stays true when the data change.
+    """
+    parts = []
+    groups = order or sorted(frame[by].unique())
+    for key in groups:
+        sub = frame[frame[by] == key]
+        if sub.empty:
+            continue
+        inner = within_order or sorted(sub[within].unique())
+        items = [f"{(sub[within] == w).sum()} {w} ({_span(sub.loc[sub[within] == w, 'date'])})"
+                 for w in inner if (sub[within] == w).any()]
+        parts.append(f"{key}: " + "; ".join(items))
+    return ". ".join(parts) + "."
+
+
 # --------------------------------------------------------------------------------------
 # The bibliography is generated from data/sources.csv (one source of truth)
 # --------------------------------------------------------------------------------------
