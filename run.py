@@ -144,8 +144,9 @@ def build(pdf: bool = True) -> None:
     missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
     if missing:
         fail(f"the PDF needs {', '.join(missing)}; install with:\n  {APT}")
-    if PDF.exists():
-        PDF.unlink()
+    # A fresh LaTeX directory each time: a stale .aux from an earlier, different book can
+    # break the first xelatex pass ("File ended while scanning use of \bibcite").
+    shutil.rmtree(BUILD / "latex", ignore_errors=True)
     jb("pdflatex")
     if not PDF.exists():
         fail(f"LaTeX ran but {PDF} was not produced")
