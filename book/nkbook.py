@@ -499,13 +499,30 @@ def strip_chart(frame: pd.DataFrame, *, y: str, color: str, title: str, descript
     )
 
 
+def _range_label(row: pd.Series) -> str:
+    low, high = row["low"], row["high"]
+    if pd.notna(low) and pd.notna(high):
+        return f"{low:,.0f} to {high:,.0f}"
+    if pd.notna(low):
+        return f"at least {low:,.0f}"
+    if pd.notna(high):
+        return f"up to {high:,.0f}"
+    return ""
+
+
 def estimates_chart(estimates: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
-    """Published numbers over time: a dot per value, a bar per low-high range, by publisher."""
+    """Published numbers over time: a dot per value, a bar per low-high range, by publisher.
+
+    A row with only a lower (or upper) bound is plotted at that bound; its tooltip says
+    "at least" (or "up to"). Rows without any number cannot be plotted and are left out.
+    """
+    estimates = estimates[estimates[["value", "low", "high"]].notna().any(axis=1)]
     data = estimates.assign(
         when=estimates.apply(date_label, axis=1),
-        shown=estimates["value"].fillna((estimates["low"] + estimates["high"]) / 2),
-        range=estimates.apply(
-            lambda r: "" if pd.isna(r["low"]) else f"{r['low']:,.0f} to {r['high']:,.0f}", axis=1),
+        # the plotted number: the value; else the middle of a range; else the one bound given
+        shown=estimates["value"].fillna((estimates["low"] + estimates["high"]) / 2)
+        .fillna(estimates["low"]).fillna(estimates["high"]),
+        range=estimates.apply(_range_label, axis=1),
         number=estimates["value"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}"),
     )[["id", "date", "when", "publisher_actor", "publisher", "quantity", "shown", "low", "high",
        "range", "number", "summary"]]
@@ -514,7 +531,7 @@ def estimates_chart(estimates: pd.DataFrame, *, title: str, description: str) ->
         color=alt.Color("publisher_actor:N", title="Published by",
                         scale=_scale(ACTOR_COLORS, present=data["publisher_actor"])),
     )
-    ranges = base.transform_filter("datum.low != null").mark_rule(strokeWidth=3, opacity=0.6).encode(
+    ranges = base.transform_filter("datum.low != null && datum.high != null").mark_rule(strokeWidth=3, opacity=0.6).encode(
         y=alt.Y("low:Q", title="Persons"), y2="high:Q")
     dots = base.mark_circle(size=90, opacity=0.9).encode(
         y=alt.Y("shown:Q", title="Persons", scale=alt.Scale(zero=True)),

@@ -228,6 +228,28 @@ exclusions = table("exclusions", "Exclusions", "Registry facts not used, and ret
                        s("detail", "Detail", "What was looked for and not found, or what the "
                          "row duplicates.", True)], fks=False)
 
+ROW_IDS = r"(EV|ST|ES|LP)-\d{8}-[a-z0-9]+(-[a-z0-9]+)*"
+scorecard = table("scorecard", "Scorecard", "Each expectation raised by the assessment (chapters "
+                  "2-7), its outcome by the cut-off date, and the data rows that show it.", [
+                      s("id", "Row id", "Stable id: SC-NN-slug.", True, unique=True,
+                        pattern=r"^SC-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$"),
+                      s("chapter", "Chapter", "Label of the chapter that raises the expectation.",
+                        True, enum=["ch-background", "ch-legitimacy", "ch-visit",
+                                    "ch-cobelligerent", "ch-relations", "ch-domestic"]),
+                      s("expectation", "Expectation", "What the assessment expected, in the "
+                        "book's words.", True, maxLength=200),
+                      s("outcome", "Outcome", "confirmed | partly | not borne out | too early "
+                        "to tell, by the cut-off date.", True,
+                        enum=["confirmed", "partly", "not borne out", "too early to tell"]),
+                      s("confidence", "Confidence", "Confidence in the outcome judgment (see the "
+                        "codebook): high | moderate | low.", True,
+                        enum=["high", "moderate", "low"]),
+                      s("assessment", "Assessment", "Why, in the book's words, citing the "
+                        "evidence rows.", True, maxLength=600),
+                      s("evidence", "Evidence", "Ids of the events, statements, estimates or "
+                        "legal rows that show the outcome, separated by '; '.", True,
+                        pattern=rf"^{ROW_IDS}(; {ROW_IDS})*$")], fks=False)
+
 package = {
     "name": "nk-troops-russia-acknowledgment",
     "title": "North Korean troops in Russia and their official acknowledgment: events, "
@@ -238,7 +260,7 @@ package = {
     "description": f"Sourced data behind the book. Cut-off date: {CUTOFF}. Validated with "
                    "Frictionless (book/nkbook.py); row checks in each resource's x-checks.",
     "x-cutoff": CUTOFF,
-    "resources": [sources, events, statements, estimates, legal, exclusions],
+    "resources": [sources, events, statements, estimates, legal, scorecard, exclusions],
 }
 
 if __name__ == "__main__":
