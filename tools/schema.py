@@ -250,6 +250,22 @@ scorecard = table("scorecard", "Scorecard", "Each expectation raised by the asse
                         "legal rows that show the outcome, separated by '; '.", True,
                         pattern=rf"^{ROW_IDS}(; {ROW_IDS})*$")], fks=False)
 
+glossary = table("glossary", "Glossary", "People, bodies, places, documents and terms, with their "
+                 "Korean and Russian forms as seen on a cited page.", [
+                     s("term", "Term", "The English form used in the book.", True, unique=True),
+                     s("kind", "Kind", "person | body | place | document | term", True,
+                       enum=["person", "body", "place", "document", "term"]),
+                     s("korean", "Korean", "Hangul form(s), as seen on a cited page; variants "
+                       "(South; North) separated by '; '."),
+                     s("russian", "Russian", "Cyrillic form, as seen on a cited page (nominative, or "
+                       "the abbreviation seen)."),
+                     s("description", "Description", "One sentence in the book's words.", True,
+                       maxLength=200),
+                     *[s(f"source_{i}", f"Source {i}", "Key of a page showing the form(s).", i == 1,
+                         pattern=KEY) for i in (1, 2, 3)]], primary="term")
+glossary["schema"]["foreignKeys"] = [
+    {"fields": [f"source_{i}"], "reference": {"resource": "sources", "fields": ["key"]}} for i in (1, 2, 3)]
+
 package = {
     "name": "nk-troops-russia-acknowledgment",
     "title": "North Korean troops in Russia and their official acknowledgment: events, "
@@ -260,7 +276,7 @@ package = {
     "description": f"Sourced data behind the book. Cut-off date: {CUTOFF}. Validated with "
                    "Frictionless (book/nkbook.py); row checks in each resource's x-checks.",
     "x-cutoff": CUTOFF,
-    "resources": [sources, events, statements, estimates, legal, scorecard, exclusions],
+    "resources": [sources, events, statements, estimates, legal, scorecard, glossary, exclusions],
 }
 
 if __name__ == "__main__":
