@@ -570,6 +570,27 @@ def describe(frame: pd.DataFrame, *, by: str, within: str, order: list[str] | No
     return ". ".join(parts) + "."
 
 
+def describe_monthly(frame: pd.DataFrame, *, color: str, order: list[str] | None = None) -> str:
+    """Text description of a monthly chart: per month, the number of rows of each value."""
+    months = frame.assign(month=frame["date"].dt.to_period("M"))
+    parts = []
+    for month, group in months.groupby("month", sort=True):
+        keys = [k for k in (order or sorted(group[color].unique())) if (group[color] == k).any()]
+        parts.append(f"{month.to_timestamp():%b %Y}: "
+                     + ", ".join(f"{(group[color] == k).sum()} {k}" for k in keys))
+    return "; ".join(parts) + "."
+
+
+def describe_estimates(frame: pd.DataFrame) -> str:
+    """Text description of an estimates chart: each figure with its date and publisher."""
+    rows = frame.sort_values(["date", "id"])
+    items = []
+    for _, r in rows.iterrows():
+        number = f"{r['value']:,.0f}" if pd.notna(r["value"]) else _range_label(r)
+        items.append(f"{date_label(r)}, {r['publisher']}: {r['quantity']} {number}")
+    return "; ".join(items) + "."
+
+
 # --------------------------------------------------------------------------------------
 # The bibliography is generated from data/sources.csv (one source of truth)
 # --------------------------------------------------------------------------------------
