@@ -184,7 +184,8 @@ def test_downloads_are_in_the_built_site(html_dir):
     links = re.findall(r'href="(\.\./_downloads/[^"]+)"', page)
     names = {link.rsplit("/", 1)[-1] for link in links}
     expected = {"events.csv", "statements.csv", "estimates.csv", "legal.csv", "sources.csv",
-                "exclusions.csv", "datapackage.json", "references.bib"}
+                "scorecard.csv", "glossary.csv", "exclusions.csv", "datapackage.json",
+                "references.bib"}
     assert expected <= names, expected - names
     for link in links:
         target = (html_dir / "book" / link).resolve()
