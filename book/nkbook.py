@@ -23,6 +23,7 @@ import hashlib
 import html
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import altair as alt
@@ -633,7 +634,9 @@ def bibtex(sources: pd.DataFrame | None = None) -> str:
             "title": "{" + _bib_text(s["title"]) + "}",
             "year": "n.d." if pd.isna(s["published"]) else s["published"].strftime("%Y-%m-%d"),
             "date": "" if pd.isna(s["published"]) else s["published"].strftime("%Y-%m-%d"),
-            "url": s["url"],
+            # non-ASCII characters percent-encoded: LaTeX sets URLs in a monospaced font
+            # without CJK glyphs, and an encoded address works the same in a browser
+            "url": urllib.parse.quote(s["url"], safe=":/?#[]@!$&'()*+,;=%~"),
             "note": note,
             "keywords": s["source_type"],
             "language": s["language"],
