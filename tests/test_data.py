@@ -68,7 +68,7 @@ def test_bibliography_is_generated_from_sources(nk):
 def test_every_source_is_used_and_every_key_resolves(nk):
     sources = set(nk.load("sources")["key"])
     used = set()
-    for name in ("events", "statements", "estimates", "legal"):
+    for name in ("events", "statements", "estimates", "legal", "glossary"):
         frame = nk.load(name)
         for col in [c for c in frame.columns if c.startswith("source_")]:
             used |= set(frame[col]) - {""}

@@ -32,11 +32,14 @@ def test_invalid_data_stops_the_build_with_file_line_and_column(tmp_path):
     project = project_copy(tmp_path)
     path = project / "data" / "statements.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[3] = lines[3].replace(",evade,", ",shrug,", 1) if ",evade," in lines[3] else lines[3].replace(",deny,", ",shrug,", 1)
+    target = next(i for i, line in enumerate(lines) if ",evade," in line)
+    lines[target] = lines[target].replace(",evade,", ",shrug,", 1)
     path.write_text("".join(lines), encoding="utf-8")
+    line_no = target + 1
     result = run_build(project)
     assert result.returncode != 0
-    assert "data/statements.csv, line 4" in result.stderr and "column 'stance'" in result.stderr, result.stderr
+    assert f"data/statements.csv, line {line_no}" in result.stderr, result.stderr
+    assert "column 'stance'" in result.stderr, result.stderr
     assert not (project / "_build" / "html").exists()
 
 
