@@ -400,7 +400,8 @@ def table(
 
 
 def _time_axis() -> alt.X:
-    return alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
+    return alt.X("date:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount="month",
+                                                     labelOverlap="greedy"))
 
 
 def _tooltips(**columns: str) -> list[alt.Tooltip]:
@@ -461,8 +462,8 @@ def monthly_chart(frame: pd.DataFrame, *, color: str, title: str, description: s
         alt.Chart(data, title=title, description=description)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):T", title=None,
-                    axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")),
+            x=alt.X("yearmonth(month):O", title=None,
+                    axis=alt.Axis(format="%b %y", labelAngle=0, labelOverlap="greedy")),
             y=alt.Y("count():Q", title="Rows per month", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(f"{color}:N", title=color_title or color.replace("_", " ").capitalize(),
                             scale=_scale(palette, keys, present=data[color])),
