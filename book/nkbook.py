@@ -544,6 +544,34 @@ def estimates_chart(estimates: pd.DataFrame, *, title: str, description: str) ->
             .properties(title=title, description=description, width="container", height=260))
 
 
+OUTCOMES = ["confirmed", "partly", "not borne out", "too early to tell"]
+OUTCOME_COLORS = dict(zip(OUTCOMES, ["#1b7837", "#a6dba0", "#c2a5cf", "#bdbdbd"]))
+
+
+def scorecard_chart(scorecard: pd.DataFrame, *, chapters: dict[str, str], title: str,
+                    description: str) -> alt.Chart:
+    """Expectations per chapter as horizontal stacked bars, coloured by outcome."""
+    data = scorecard.assign(chapter_name=scorecard["chapter"].map(chapters), n=1)[
+        ["id", "chapter_name", "expectation", "outcome", "confidence", "n"]]
+    return (
+        alt.Chart(data, title=title, description=description)
+        .mark_bar()
+        .encode(
+            y=alt.Y("chapter_name:N", title=None, sort=list(chapters.values())),
+            x=alt.X("sum(n):Q", title="Expectations", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("outcome:N", title="Outcome",
+                            scale=_scale(OUTCOME_COLORS, OUTCOMES, present=data["outcome"])),
+            order=alt.Order("outcome_rank:Q"),
+            tooltip=[alt.Tooltip("expectation:N", title="Expectation"),
+                     alt.Tooltip("outcome:N", title="Outcome"),
+                     alt.Tooltip("confidence:N", title="Confidence"),
+                     alt.Tooltip("id:N", title="Row id")],
+        )
+        .transform_calculate(outcome_rank=f"indexof({json.dumps(OUTCOMES)}, datum.outcome)")
+        .properties(width="container", height=alt.Step(28))
+    )
+
+
 def _span(dates: pd.Series) -> str:
     first, last = dates.min(), dates.max()
     if first.to_period("M") == last.to_period("M"):
