@@ -1,22 +1,72 @@
-"""Sphinx glue for the book: serve the chart libraries locally, only where charts are.
+"""Sphinx glue for the book.
 
-* At ``config-inited`` the extension writes one JavaScript bundle holding vega, vega-lite
-  and vega-embed (from ``vl-convert-python``, in the Vega-Lite version Altair uses) into
-  ``book/_static/vendor/``. Nothing is fetched from a CDN, so the HTML book works offline.
-* At ``html-page-context`` it adds that bundle and ``nk-charts.js`` to the pages that hold
-  a chart, and to no other page (pages without charts stay small).
+* Chart libraries: at ``config-inited`` one JavaScript bundle holding vega, vega-lite and
+  vega-embed (from ``vl-convert-python``, in the Vega-Lite version Altair uses) is written to
+  ``book/_static/vendor/``; ``html-page-context`` adds it, with ``nk-charts.js``, to the pages
+  that hold a chart and to no other page. Nothing comes from a CDN.
+* Edition and citation: the version and release date come from ``CITATION.cff`` and the data
+  cut-off from ``data/datapackage.json``. Every HTML page gets a line with the version, the
+  cut-off and links to the PDF, the data and "How to cite"; Highwire Press ``citation_*`` and
+  OpenGraph meta tags; and, on the book's pages, a "Cite this page" block (APA-like text and
+  BibTeX for the page and for each of its labelled sections, each copyable in one click).
+  The LaTeX title page shows the version and the cut-off.
+* The public address: ``html_baseurl`` (``_config.yml`` ``html.baseurl``) or, if set, the
+  environment variable ``NKBOOK_BASE_URL`` (the deployment workflow sets it). Without one,
+  citations give the page's path in the book instead of an invented address.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import os
+import re
+from datetime import date
 from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
+import yaml
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "_static"
+ROOT = HERE.parent.parent
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+# --------------------------------------------------------------------------------------
+# Metadata
+# --------------------------------------------------------------------------------------
+
+
+def metadata() -> dict:
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    released = date.fromisoformat(str(cff["date-released"]))
+    cutoff = date.fromisoformat(package["x-cutoff"])
+    return {
+        "title": cff["title"],
+        "author": cff["authors"][0]["name"],
+        "version": str(cff["version"]),
+        "released": released,
+        "cutoff": cutoff,
+        "abstract": " ".join(str(cff.get("abstract", "")).split()),
+        "keywords": cff.get("keywords", []),
+    }
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def base_url(app) -> str:
+    url = os.environ.get("NKBOOK_BASE_URL") or app.config.html_baseurl or ""
+    return url.rstrip("/")
+
+
+# --------------------------------------------------------------------------------------
+# Chart libraries
+# --------------------------------------------------------------------------------------
 
 
 def bundle_name() -> str:
@@ -43,15 +93,186 @@ def write_bundle(app, config) -> None:
         config.html_static_path.append(static_dir)
 
 
-def add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
+def set_edition(app, config) -> None:
+    """Version, release and the LaTeX title-page date line from CITATION.cff."""
+    meta = metadata()
+    config.version = config.release = meta["version"]
+    config.today = f"{long_date(meta['released'])} · data cut-off {long_date(meta['cutoff'])}"
+    base = os.environ.get("NKBOOK_BASE_URL")
+    if base:
+        config.html_baseurl = base.rstrip("/") + "/"
+
+
+# --------------------------------------------------------------------------------------
+# Per page: scripts, edition line, meta tags, citation block
+# --------------------------------------------------------------------------------------
+
+
+def _page_title(app, pagename: str) -> str:
+    title = app.env.titles.get(pagename)
+    return title.astext() if title is not None else ""
+
+
+def _chapter_number(app, pagename: str) -> str:
+    """The chapter's number: its position in the "Chapters" part of _toc.yml."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    for part in toc.get("parts", []):
+        if part.get("caption") == "Chapters":
+            files = [c["file"] for c in part.get("chapters", [])]
+            return str(files.index(pagename) + 1) if pagename in files else ""
+    return ""
+
+
+def _sections(app, pagename: str) -> list[tuple[str, str]]:
+    """(anchor, title) of every explicit label on the page other than the page's own."""
+    labels = app.env.domaindata["std"]["labels"]
+    found = []
+    page_title = _page_title(app, pagename)
+    for name, (docname, anchor, title) in labels.items():
+        if (docname == pagename and anchor and title and name == anchor and "-" in name
+                and not name.startswith(("fig-", "tbl-")) and title != page_title):
+            found.append((anchor, title))
+    order = {name: i for i, name in enumerate(app.env.domaindata["std"]["labels"])}
+    return sorted(found, key=lambda x: order.get(x[0], 0))
+
+
+def _bibtex_key(pagename: str, anchor: str = "") -> str:
+    stem = re.sub(r"[^a-z0-9]+", "_", (anchor or pagename.split("/")[-1]).lower()).strip("_")
+    return f"nk_acknowledgment_{stem}"
+
+
+def citations(app, pagename: str, meta: dict, anchor: str = "", section: str = "") -> tuple[str, str]:
+    """APA-like text and BibTeX for a page (or one of its labelled sections)."""
+    base = base_url(app)
+    page_path = f"{pagename}.html" + (f"#{anchor}" if anchor else "")
+    where = f"{base}/{page_path}" if base else f"{page_path} (in the online book)"
+    title = _page_title(app, pagename)
+    number = _chapter_number(app, pagename)
+    is_book = pagename == app.config.root_doc
+    part = "" if is_book else (f"chapter {number}" if number else "appendix")
+    year = meta["released"].year
+    edition = f"Version {meta['version']}, {long_date(meta['released'])}; data cut-off {long_date(meta['cutoff'])}"
+    if is_book:
+        text = f"{meta['author']} ({year}). {meta['title']} ({edition}). {where}"
+        bib = [f"@book{{{_bibtex_key('book')},", f"  title = {{{meta['title']}}},"]
+    else:
+        what = f"{section}. In {title}" if section else title
+        text = (f"{meta['author']} ({year}). {what}. In {meta['title']} ({part}; {edition}). "
+                f"{where}")
+        bib = [f"@incollection{{{_bibtex_key(pagename, anchor)},",
+               f"  title = {{{section + ' (section of: ' + title + ')' if section else title}}},",
+               f"  booktitle = {{{meta['title']}}},"]
+        if number:
+            bib.append(f"  chapter = {{{number}}},")
+    bib += [
+        f"  author = {{{{{meta['author']}}}}},",
+        f"  year = {{{year}}},",
+        f"  edition = {{{meta['version']}}},",
+        f"  note = {{Version {meta['version']}, released {meta['released'].isoformat()}; "
+        f"data cut-off {meta['cutoff'].isoformat()}}},",
+    ]
+    if base:
+        bib.append(f"  url = {{{base}/{page_path}}},")
+    bib.append("}")
+    return text, "\n".join(bib)
+
+
+def _copyable(text: str) -> str:
+    # sphinx-copybutton adds a one-click copy button to every "div.highlight pre"
+    return f'<div class="highlight"><pre>{html.escape(text)}</pre></div>'
+
+
+def cite_block(app, pagename: str, meta: dict) -> str:
+    is_book = pagename == app.config.root_doc
+    text, bib = citations(app, pagename, meta)
+    heading = "Cite this book" if is_book else (
+        "Cite this chapter" if _chapter_number(app, pagename) else "Cite this page")
+    parts = [
+        f'<section class="nk-cite" id="cite-this-page" aria-label="{heading}">',
+        f"<h2>{heading}</h2>",
+        _copyable(text),
+        "<details><summary>BibTeX</summary>" + _copyable(bib) + "</details>",
+    ]
+    sections = _sections(app, pagename)
+    if sections and not is_book:
+        items = []
+        for anchor, title in sections:
+            s_text, s_bib = citations(app, pagename, meta, anchor, title)
+            items.append(f"<li><a href=\"#{anchor}\">{html.escape(title)}</a>"
+                         + _copyable(s_text) + _copyable(s_bib) + "</li>")
+        parts.append("<details><summary>Cite a section of this page</summary><ul>"
+                     + "".join(items) + "</ul></details>")
+    parts.append("<p class=\"nk-cite-note\">Please also cite the original source of any "
+                 "statement or figure you use: the bibliography gives each source's address.</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def meta_tags(app, pagename: str, meta: dict, context: dict) -> str:
+    base = base_url(app)
+    is_book = pagename == app.config.root_doc
+    title = meta["title"] if is_book else _page_title(app, pagename)
+    pdf = f"{base}/book.pdf" if base else context["pathto"]("book.pdf", 1)
+    tags = [
+        ("citation_title", title),
+        ("citation_author", meta["author"]),
+        ("citation_publication_date", meta["released"].strftime("%Y/%m/%d")),
+        ("citation_online_date", meta["released"].strftime("%Y/%m/%d")),
+        ("citation_language", "en"),
+        ("citation_pdf_url", pdf),
+        ("citation_keywords", "; ".join(meta["keywords"])),
+    ]
+    if not is_book:
+        tags += [("citation_book_title", meta["title"]), ("citation_inbook_title", meta["title"])]
+    if base:
+        tags.append(("citation_public_url", f"{base}/{pagename}.html"))
+    out = [f'<meta name="{n}" content="{html.escape(str(v), quote=True)}" />' for n, v in tags]
+    og = [
+        ("og:title", title),
+        ("og:type", "book" if is_book else "article"),
+        ("og:site_name", meta["title"]),
+        ("og:description", meta["abstract"] if is_book else f"{title}. A chapter of {meta['title']}, "
+                                                            f"version {meta['version']}."),
+        ("og:locale", "en_GB"),
+    ]
+    if base:
+        og.append(("og:url", f"{base}/{pagename}.html"))
+    out += [f'<meta property="{n}" content="{html.escape(str(v), quote=True)}" />' for n, v in og]
+    return "\n".join(out) + "\n"
+
+
+def edition_line(app, pagename: str, meta: dict, context: dict) -> str:
+    rel = context["pathto"]
+    links = [
+        f'<a href="{rel("book.pdf", 1)}">PDF</a>',
+        f'<a href="{rel("book/data-download")}">Data</a>',
+        f'<a href="{rel("book/how-to-cite")}">How to cite</a>',
+        f'<a href="{rel("book/changelog")}">Changes</a>',
+    ]
+    return (f'<p class="nk-edition">Version {html.escape(meta["version"])} · released '
+            f'{long_date(meta["released"])} · data cut-off {long_date(meta["cutoff"])} · '
+            + " · ".join(links) + "</p>\n")
+
+
+def page_context(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if 'class="nk-chart"' in body:
         app.add_js_file(bundle_name(), loading_method="defer")
         app.add_js_file("nk-charts.js", loading_method="defer")
+    if doctree is None:  # genindex, search: no edition line or citation
+        return
+    meta = metadata()
+    if 'class="nk-book-citation"' in body:
+        text, bib = citations(app, app.config.root_doc, meta)
+        body = body.replace('<div class="nk-book-citation"></div>',
+                            '<div class="nk-book-citation">' + _copyable(text) + _copyable(bib) + "</div>")
+    context["metatags"] = context.get("metatags", "") + meta_tags(app, pagename, meta, context)
+    context["body"] = edition_line(app, pagename, meta, context) + body + cite_block(app, pagename, meta)
 
 
 def setup(app):
     app.connect("config-inited", write_bundle)
-    app.connect("html-page-context", add_chart_scripts)
+    app.connect("config-inited", set_edition)
+    app.connect("html-page-context", page_context)
     app.add_css_file("nk.css")
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
