@@ -100,29 +100,66 @@ def check_data() -> None:
     say("data valid; book/references.bib matches data/sources.csv")
 
 
+GLOBAL_INPUTS = [
+    ROOT / "book" / "nkbook.py", ROOT / "book" / "_ext",
+    ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk.css",
+    ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "constraints.txt", ROOT / "CITATION.cff",
+    ROOT / "data" / "datapackage.json",
+]
+
+
+def chapter_inputs() -> dict[str, list[Path]]:
+    """For each notebook page, the data files it reads (tables named in its code)."""
+    import json
+
+    tables = [r["name"] for r in json.loads((ROOT / "data" / "datapackage.json").read_text())["resources"]]
+    deps = {}
+    for md in sorted((ROOT / "book").glob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        if "{code-cell}" not in text:
+            continue
+        deps[str(md.relative_to(ROOT))] = [ROOT / "data" / f"{t}.csv" for t in tables if f'"{t}"' in text]
+    return deps
+
+
 def invalidate_stale_cache() -> None:
-    """Force a fresh read and execution when anything the notebooks depend on changed.
+    """Re-execute exactly the notebooks whose inputs changed since the last build.
 
     Sphinx re-reads a page only when its own source changes, and the jupyter-cache
     re-executes a notebook only when its code cells change; neither notices an edited data
-    file, helper module, extension or pinned package. So when any of those change, the
-    execution cache, the doctrees and the outputs are cleared and everything is rebuilt.
+    file. So: if a global input changed (helper module, extension, configuration, schema,
+    pinned packages), everything is rebuilt from scratch; if only data files changed, each
+    notebook that reads one of them loses its cache record and is marked for re-reading
+    (its file's mtime is bumped), and the other notebooks keep their cached outputs.
     """
-    stamp = BUILD / ".inputs.sha256"
-    want = digest([
-        ROOT / "data", ROOT / "book" / "nkbook.py", ROOT / "book" / "_ext",
-        ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk.css",
-        ROOT / "_config.yml", ROOT / "constraints.txt",
-    ])
-    if stamp.exists() and stamp.read_text() == want:
-        return
-    stale = [BUILD / d for d in (".jupyter_cache", ".doctrees", "jupyter_execute", "html", "latex")]
-    if any(p.exists() for p in stale):
-        say("data, helpers or configuration changed: clearing the execution cache and outputs")
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
+    import json
+
+    stamp = BUILD / ".inputs.json"
+    previous = json.loads(stamp.read_text()) if stamp.exists() else {}
+    current = {"global": digest(GLOBAL_INPUTS)}
+    deps = chapter_inputs()
+    for page, files in deps.items():
+        current[page] = digest(files) if files else ""
+    if previous.get("global") != current["global"]:
+        stale = [BUILD / d for d in (".jupyter_cache", ".doctrees", "jupyter_execute", "html", "latex")]
+        if any(p.exists() for p in stale):
+            say("helper module, extension, configuration or schema changed: rebuilding everything")
+        for path in stale:
+            shutil.rmtree(path, ignore_errors=True)
+    else:
+        changed = [page for page in deps if previous.get(page) != current[page]]
+        if changed:
+            say("data changed for: " + ", ".join(changed) + " (re-executing these notebooks)")
+            from jupyter_cache import get_cache
+
+            cache = get_cache(str(BUILD / ".jupyter_cache"))
+            for record in cache.list_cache_records():
+                if any(Path(record.uri).resolve() == (ROOT / page).resolve() for page in changed):
+                    cache.remove_cache(record.pk)
+            for page in changed:
+                os.utime(ROOT / page)
     BUILD.mkdir(exist_ok=True)
-    stamp.write_text(want)
+    stamp.write_text(json.dumps(current, indent=1, sort_keys=True))
 
 
 def jb(builder: str) -> None:

@@ -1,0 +1,65 @@
+"""Never stale: after a data edit the next build re-executes exactly the notebooks that read
+the edited table and shows the new numbers and chart data; with no change, the execution
+cache is reused."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def build(project):
+    result = subprocess.run([sys.executable, "run.py", "build", "--html-only"], cwd=project,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return result.stdout + result.stderr
+
+
+def executed(log: str) -> set[str]:
+    return set(re.findall(r"book/([a-z-]+)\.md: Executing notebook", log))
+
+
+def pasted(project, page):
+    html = (project / "_build" / "html" / "book" / f"{page}.html").read_text(encoding="utf-8")
+    return re.findall(r'<span class="pasted-text">([^<]*)</span>', html), html
+
+
+def test_data_edit_reexecutes_only_dependent_notebooks(tmp_path):
+    project = tmp_path / "book-copy"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache"))
+    os.symlink(ROOT / ".venv", project / ".venv")
+
+    first = build(project)
+    assert {"background", "summary", "glossary"} <= executed(first)
+    before, _ = pasted(project, "background")
+
+    second = build(project)                       # nothing changed
+    assert executed(second) == set(), "a no-change rebuild re-executed notebooks"
+
+    path = project / "data" / "events.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames, list(reader)
+    new = dict(rows[0], id="EV-20250301-test-added-row", date="2025-03-01", date_precision="day",
+               actor="Russia", category="combat", label="Row added by the rebuild test",
+               summary="A row added by the rebuild test.", quote="", registry_ids="",
+               disagreement="", note="")
+    rows.append(new)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    third = build(project)
+    ran = executed(third)
+    assert {"background", "summary", "relations", "visit"} <= ran
+    assert "glossary" not in ran, "the glossary does not read events.csv and must not re-run"
+    after, html = pasted(project, "background")
+    assert int(after[0]) == int(before[0]) + 1, (before[0], after[0])   # glued event count
+    assert "EV-20250301-test-added-row" in html                          # chart data
