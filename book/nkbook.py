@@ -121,8 +121,30 @@ def validation_errors(package_path: Path | str = PACKAGE) -> list[str]:
                 where.append(f"line {row}" + (f" (id {row_id!r})" if row_id else ""))
             if field:
                 where.append(f"column {field!r}")
+            if error.type == "encoding-error":
+                where += _encoding_location(csv_path, error.note or "")
             messages.append(f"{', '.join(where)}: [{error.type}] {error.note or error.message}")
     return messages
+
+
+def _encoding_location(path: Path, note: str) -> list[str]:
+    """Line, row id and column of the first byte that is not UTF-8."""
+    import csv
+    import io
+
+    match = re.search(r"position (\d+)", note)
+    if not match:
+        return []
+    raw = path.read_bytes()
+    pos = int(match.group(1))
+    start = raw.rfind(b"\n", 0, pos) + 1
+    line = raw.count(b"\n", 0, pos) + 1
+    prefix = raw[start:pos].decode("utf-8", errors="replace")
+    header = next(csv.reader(io.StringIO(raw.split(b"\n", 1)[0].decode("utf-8", errors="replace"))))
+    fields_before = next(csv.reader(io.StringIO(prefix))) if prefix else [""]
+    column = header[len(fields_before) - 1] if 0 < len(fields_before) <= len(header) else "?"
+    row_id = raw[start:].split(b",", 1)[0].decode("utf-8", errors="replace")
+    return [f"line {line} (id {row_id!r})", f"column {column!r}"]
 
 
 @functools.lru_cache(maxsize=None)

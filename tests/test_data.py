@@ -142,3 +142,61 @@ def test_nothing_is_dropped_on_load(nk):
         with path.open(encoding="utf-8", newline="") as fh:
             n_rows = sum(1 for _ in csv.reader(fh)) - 1
         assert len(nk.load(name)) == n_rows
+
+
+# --- structural damage: whole columns, encodings, numbers --------------------------------
+
+
+def _drop_column(path: Path, column: str) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    i = rows[0].index(column)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([r[:i] + r[i + 1:] for r in rows])
+
+
+def _add_column(path: Path, column: str) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows = [r + ([column] if n == 0 else ["x"]) for n, r in enumerate(rows)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def _latin1_cell(path: Path, line: int, column: str) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[line - 1][rows[0].index(column)] = "Caf\u00e9 statement"
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("latin-1", errors="replace"))
+
+
+STRUCTURAL = [
+    # (file, damage, argument, expected line or None, expected column, error type)
+    ("legal.csv", _drop_column, "relevance", None, "relevance", "missing-label"),
+    ("glossary.csv", _add_column, "unexpected", None, "unexpected", "extra-label"),
+    ("scorecard.csv", _latin1_cell, ("assessment", 3), 3, "assessment", "encoding-error"),
+    ("estimates.csv", lambda p, a: _edit(p, 4, "value", "about 300"), None, 4, "value", "type-error"),
+]
+
+
+@pytest.mark.parametrize("file,damage,arg,line,column,kind", STRUCTURAL,
+                         ids=[c[5] for c in STRUCTURAL])
+def test_structural_damage_is_rejected_with_location(nk, tmp_path, file, damage, arg, line, column, kind):
+    data = _copy_data(tmp_path)
+    path = data / file
+    if damage is _latin1_cell:
+        damage(path, arg[1], arg[0])
+    else:
+        damage(path, arg)
+    problems = nk.validation_errors(data / "datapackage.json")
+    hits = [p for p in problems if file in p and f"'{column}'" in p and f"[{kind}]" in p]
+    assert hits, problems[:5]
+    if line:
+        assert f"line {line}" in hits[0]
+    nk._validated.cache_clear()
+    with pytest.raises(nk.DataValidationError):
+        nk.load("sources", data / "datapackage.json")

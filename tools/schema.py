@@ -103,7 +103,10 @@ def table(name, title, description, fields, checks=(), primary="id", fks=True):
         "name": name, "path": f"{name}.csv", "title": title, "description": description,
         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
         "encoding": "utf-8",
-        "schema": {"fields": fields, "primaryKey": [primary], "missingValues": [""]},
+        "schema": {"fields": fields, "primaryKey": [primary], "missingValues": [""],
+                   # columns are matched by name: a missing or extra column is reported
+                   # as such, not as a shift of every later column
+                   "fieldsMatch": "equal"},
     }
     if fks:
         res["schema"]["foreignKeys"] = foreign_keys()
