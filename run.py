@@ -33,7 +33,7 @@ PDF_TOOLS = ["xelatex", "latexmk", "make", "pdftotext"]
 APT = (
     "sudo apt-get install -y make latexmk texlive-xetex texlive-latex-recommended "
     "texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf fonts-noto-cjk "
-    "poppler-utils"
+    "poppler-utils chromium chromium-driver"
 )
 
 

@@ -466,7 +466,10 @@ def stance_chart(statements: pd.DataFrame, *, actors: list[str], title: str, des
                             scale=_scale(STANCE_COLORS, STANCE_ORDER, present=data["stance"])),
             tooltip=_tooltips(speaker="Speaker", stance="Stance", summary="Summary"),
         )
-        .properties(width="container", height=alt.Step(9))
+        # a fixed height in pixels that follows the number of rows: a "step" height together
+        # with a container width makes Vega-Lite warn (dropping "fit-y") in every browser
+        .properties(width="container",
+                    height=9 * len(actors) * max(1, data["stance"].nunique()))
     )
 
 
@@ -519,7 +522,7 @@ def strip_chart(frame: pd.DataFrame, *, y: str, color: str, title: str, descript
                             scale=_scale(palette, keys, present=data[color])),
             tooltip=_tooltips(**detail),
         )
-        .properties(width="container", height=alt.Step(34))
+        .properties(width="container", height=34 * max(1, data[y].nunique()))
     )
 
 
@@ -562,7 +565,9 @@ def estimates_chart(estimates: pd.DataFrame, *, title: str, description: str) ->
         tooltip=_tooltips(publisher="Published by", quantity="Quantity", number="Value",
                           range="Range", summary="Summary"),
     )
-    return (alt.layer(ranges, dots, data=data)
+    # the range layer only when some figure is a range (an empty layer has no extent)
+    layers = [ranges, dots] if (data["low"].notna() & data["high"].notna()).any() else [dots]
+    return (alt.layer(*layers, data=data)
             .properties(title=title, description=description, width="container", height=260))
 
 
@@ -590,7 +595,7 @@ def scorecard_chart(scorecard: pd.DataFrame, *, chapters: dict[str, str], title:
                      alt.Tooltip("id:N", title="Row id")],
         )
         .transform_calculate(outcome_rank=f"indexof({json.dumps(OUTCOMES)}, datum.outcome)")
-        .properties(width="container", height=alt.Step(28))
+        .properties(width="container", height=28 * max(1, data["chapter_name"].nunique()))
     )
 
 

@@ -93,6 +93,20 @@ def write_bundle(app, config) -> None:
         config.html_static_path.append(static_dir)
 
 
+def disable_thebe(app, config) -> None:
+    """Jupyter Book always loads sphinx-thebe. With launch buttons off it only adds two inline
+    scripts (declaring the same const twice: a console error on every page) and a config
+    block naming an unpkg.com bundle and a Binder repository. Remove its event handlers and
+    its stylesheet so no page carries any of that."""
+    for event, listeners in app.events.listeners.items():
+        listeners[:] = [
+            listener for listener in listeners
+            if not getattr(listener.handler, "__module__", "").startswith("sphinx_thebe")
+        ]
+    app.registry.css_files[:] = [c for c in app.registry.css_files if "thebe" not in str(c[0])]
+    app.registry.js_files[:] = [j for j in app.registry.js_files if "thebe" not in str(j[0])]
+
+
 def set_edition(app, config) -> None:
     """Version, release and the LaTeX title-page date line from CITATION.cff."""
     meta = metadata()
@@ -271,6 +285,7 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    app.connect("config-inited", disable_thebe)
     app.connect("config-inited", write_bundle)
     app.connect("config-inited", set_edition)
     app.connect("html-page-context", page_context)
