@@ -200,3 +200,13 @@ def test_structural_damage_is_rejected_with_location(nk, tmp_path, file, damage,
     nk._validated.cache_clear()
     with pytest.raises(nk.DataValidationError):
         nk.load("sources", data / "datapackage.json")
+
+
+def test_month_precision_must_fall_on_the_first(nk, tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "events.csv"
+    line = next(n for n in range(2, 40) if not _cell(path, n, "date").endswith("-01"))
+    _edit(path, line, "date_precision", "month")
+    problems = nk.validation_errors(data / "datapackage.json")
+    hits = [p for p in problems if "events.csv" in p and f"line {line}" in p and "'date'" in p]
+    assert hits and "first of the month" in hits[0], problems[:3]
