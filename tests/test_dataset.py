@@ -4,7 +4,6 @@ consistency rules the codebook promises."""
 from __future__ import annotations
 
 import csv
-import re
 
 import pandas as pd
 import pytest

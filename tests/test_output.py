@@ -4,18 +4,15 @@ and a second clean build gives identical charts and tables."""
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import build_copy, copy_project
 
 
 class Links(HTMLParser):
@@ -69,17 +66,8 @@ def chapter_outputs(html_dir: Path) -> dict[str, list[str]]:
     return out
 
 
-def copy_project(tmp_path) -> Path:
-    project = tmp_path / "book-copy"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache"))
-    os.symlink(ROOT / ".venv", project / ".venv")
-    return project
-
-
 def build(project: Path) -> None:
-    result = subprocess.run([sys.executable, "run.py", "build", "--html-only"], cwd=project,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    build_copy(project)
 
 
 def test_two_clean_builds_give_identical_charts_and_tables(tmp_path, html_dir):

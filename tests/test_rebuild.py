@@ -5,19 +5,13 @@ cache is reused."""
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
-import subprocess
-import sys
 
-from conftest import ROOT
+from conftest import build_copy, copy_project
 
 
 def build(project):
-    result = subprocess.run([sys.executable, "run.py", "build", "--html-only"], cwd=project,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    result = build_copy(project)
     return result.stdout + result.stderr
 
 
@@ -31,9 +25,7 @@ def pasted(project, page):
 
 
 def test_data_edit_reexecutes_only_dependent_notebooks(tmp_path):
-    project = tmp_path / "book-copy"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache"))
-    os.symlink(ROOT / ".venv", project / ".venv")
+    project = copy_project(tmp_path)
 
     first = build(project)
     assert {"background", "summary", "glossary"} <= executed(first)

@@ -6,26 +6,17 @@ command on the copy.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-
 import pytest
 
-from conftest import ROOT
+from conftest import build_copy, copy_project
 
 
 def project_copy(tmp_path):
-    dst = tmp_path / "book-copy"
-    shutil.copytree(ROOT, dst, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__"))
-    os.symlink(ROOT / ".venv", dst / ".venv")
-    return dst
+    return copy_project(tmp_path)
 
 
 def run_build(project):
-    return subprocess.run([sys.executable, "run.py", "build", "--html-only"], cwd=project,
-                          capture_output=True, text=True, timeout=600)
+    return build_copy(project, check=False)
 
 
 def test_invalid_data_stops_the_build_with_file_line_and_column(tmp_path):
