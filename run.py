@@ -209,8 +209,8 @@ def write_flags() -> None:
             fields, rows = reader.fieldnames, list(reader)
         for row in rows:
             keys = [row[c] for c in fields if c.startswith("source_") and row.get(c)]
-            row["single_source"] = "true" if len(keys) == 1 else "false"
-            weak = all(kinds.get(k) in nk.WEAK_SOURCE_TYPES for k in keys)
+            single, weak = nk.flags(keys, kinds)
+            row["single_source"] = "true" if single else "false"
             row["weak_sources_only"] = "true" if weak else "false"
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fields, lineterminator="\n")

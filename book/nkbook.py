@@ -197,14 +197,17 @@ def load(name: str, package_path: Path | str = PACKAGE) -> pd.DataFrame:
 WEAK_SOURCE_TYPES = {"aggregator or reprint", "partisan outlet"}
 
 
+def flags(keys: list[str], kinds: dict[str, str]) -> tuple[bool, bool]:
+    """(single_source, weak_sources_only) for a row citing ``keys``; ``kinds``: key -> type."""
+    return len(keys) == 1, all(kinds.get(k) in WEAK_SOURCE_TYPES for k in keys)
+
+
 def source_flags(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """The ``single_source`` and ``weak_sources_only`` flags each row should carry."""
     kinds = dict(zip(sources["key"], sources["source_type"]))
-    keys = frame.apply(sources_of, axis=1)
-    return pd.DataFrame({
-        "single_source": keys.map(lambda k: len(k) == 1),
-        "weak_sources_only": keys.map(lambda k: all(kinds.get(x) in WEAK_SOURCE_TYPES for x in k)),
-    }, index=frame.index)
+    pairs = frame.apply(sources_of, axis=1).map(lambda k: flags(k, kinds))
+    return pd.DataFrame({"single_source": pairs.str[0], "weak_sources_only": pairs.str[1]},
+                        index=frame.index)
 
 
 def sources_of(row: pd.Series) -> list[str]:
