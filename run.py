@@ -6,6 +6,8 @@
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
     python3 run.py flags   # recompute the single_source / weak_sources_only flags
     python3 run.py ids     # record new row ids in data/released_ids.txt (ids are forever)
+    python3 run.py lab     # JupyterLab on 127.0.0.1: every chapter opens as a notebook
+    python3 run.py rerun visit  # execute one chapter in a fresh kernel, as "Run all" does
 
 The first run creates a virtual environment in .venv/ and installs requirements.txt
 (exact pins) with constraints.txt (the full locked set); later runs reuse it until either
@@ -16,6 +18,7 @@ reference, an unknown citation or invalid data stops it with a non-zero exit sta
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -79,6 +82,68 @@ def ensure_venv() -> None:
         stamp.write_text(want)
 
 
+def ensure_lab() -> None:
+    """Install the pinned JupyterLab and jupytext (requirements-lab.txt) on first use.
+
+    They are not part of the book build; constraints.txt keeps every package the book uses
+    at its pin, and constraints-lab.txt locks what JupyterLab adds.
+    """
+    stamp = VENV / ".requirements-lab.sha256"
+    want = digest([ROOT / "requirements-lab.txt", ROOT / "constraints-lab.txt", ROOT / "constraints.txt"])
+    if stamp.exists() and stamp.read_text() == want:
+        return
+    say("installing pinned JupyterLab and jupytext into .venv/ (first use)")
+    subprocess.run(
+        [str(VPY), "-m", "pip", "install", "-q", "-r", "requirements-lab.txt",
+         "-c", "constraints.txt", "-c", "constraints-lab.txt"],
+        cwd=ROOT, check=True,
+    )
+    # JupyterLab opens the chapters (MyST markdown) as notebooks on a double click.
+    settings = VENV / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(json.dumps({
+        "@jupyterlab/docmanager-extension:plugin": {
+            "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}},
+    }, indent=1))
+    stamp.write_text(want)
+
+
+def lab_command(port: int) -> list[str]:
+    """The JupyterLab server: loopback only, the repository as its root, jupytext contents."""
+    return [
+        str(VENV / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        "--ServerApp.port_retries=0", f"--ServerApp.root_dir={ROOT}",
+        "--ServerApp.contents_manager_class=jupytext.TextFileContentsManager",
+    ]
+
+
+def lab(argv: list[str]) -> None:
+    ensure_lab()
+    port = int(argv[argv.index("--port") + 1]) if "--port" in argv else 8888
+    say("starting JupyterLab on 127.0.0.1; open the URL it prints (with its token). "
+        "Chapters are in book/: double-click one, then Run > Run All Cells. Ctrl+C stops it.")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "book"))
+    try:
+        sys.exit(subprocess.run(lab_command(port), cwd=ROOT, env=env).returncode)
+    except KeyboardInterrupt:
+        say("JupyterLab stopped")
+
+
+def rerun(argv: list[str]) -> None:
+    """Execute chapters in a fresh kernel from the repository, as a reader's "Run all"."""
+    ensure_lab()
+    sys.path.insert(0, str(ROOT / "tools"))
+    import notebooks
+
+    names = argv or notebooks.chapters()
+    for name in names:
+        out = notebooks.execute_chapter(name, BUILD / "rerun")
+        glued = notebooks.glued(json.loads(out.read_text(encoding="utf-8")))
+        charts = sum(1 for v in glued.values() if v["kind"] == "chart")
+        say(f"{name}: ran in a fresh kernel; {len(glued)} glued values ({charts} charts); "
+            f"executed notebook: {out.relative_to(ROOT)}")
+
+
 def in_venv() -> bool:
     return Path(sys.prefix).resolve() == VENV.resolve()
 
@@ -101,7 +166,7 @@ def check_data() -> None:
 
 
 GLOBAL_INPUTS = [
-    ROOT / "book" / "nkbook.py", ROOT / "book" / "_ext",
+    ROOT / "book" / "nkbook", ROOT / "book" / "_ext",
     ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk.css",
     ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "constraints.txt", ROOT / "CITATION.cff",
     ROOT / "data" / "datapackage.json",
@@ -235,8 +300,9 @@ def record_ids() -> None:
 
 
 def main(argv: list[str]) -> None:
-    usage = "usage: python3 run.py {build [--html-only] | test | bib | flags | ids}"
-    if not argv or argv[0] not in {"build", "test", "bib", "flags", "ids"}:
+    usage = ("usage: python3 run.py {build [--html-only] | test | bib | flags | ids | "
+             "lab [--port N] | rerun [chapter ...]}")
+    if not argv or argv[0] not in {"build", "test", "bib", "flags", "ids", "lab", "rerun"}:
         fail(usage)
     if not in_venv():
         ensure_venv()
@@ -250,9 +316,14 @@ def main(argv: list[str]) -> None:
         write_flags()
     elif command == "ids":
         record_ids()
+    elif command == "lab":
+        lab(argv[1:])
+    elif command == "rerun":
+        rerun(argv[1:])
     elif command == "build":
         build(pdf="--html-only" not in argv)
     elif command == "test":
+        ensure_lab()  # the tests open a chapter in JupyterLab and rerun every chapter
         build(pdf=True)
         result = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests", *argv[1:]], cwd=ROOT)
         sys.exit(result.returncode)

@@ -24,6 +24,43 @@ QUANTITIES = ["troops deployed", "killed", "wounded", "casualties", "captured", 
               "reinforcements", "missiles", "artillery shells", "other"]
 SOURCE_TYPES = ["official", "state media", "wire agency", "newspaper or broadcaster",
                 "think tank or law blog", "aggregator or reprint", "partisan outlet"]
+#: Topics, coded row by row by reading the row and its sources (the codebook explains them).
+TOPICS = {
+    "prisoners": "North Korean soldiers captured by Ukraine: capture, interrogation, status, "
+                 "treatment, possible transfer or repatriation, their own statements",
+    "party-status": "whether North Korea or its troops are a party to the war or co-belligerent, "
+                    "or the troops' combatant status, as a legal question",
+    "icc": "the International Criminal Court, the Rome Statute and accountability before it",
+    "kim-visit": "a possible or planned visit by Kim Jong Un to Russia, invitations to him, or a "
+                 "North Korean role in a Russian parade",
+    "victory-day": "the 9 May 2025 Victory Day: the Moscow parade, North Korean participation, "
+                   "Kim's observance in Pyongyang",
+    "summit": "an in-person meeting of Kim Jong Un and Vladimir Putin, and their talks",
+    "russian-envoy-in-dprk": "a visit to the DPRK by senior Russian officials, and what was said "
+                             "during it",
+    "dprk-envoy-in-russia": "a visit to Russia by senior North Korean officials, and what was "
+                            "said during it",
+    "sappers-builders": "North Korean deminers, engineers, military builders or labourers sent "
+                        "or planned for Russia after the Kursk fighting, and their numbers",
+    "casualties": "North Korean losses: killed, wounded, total casualties, the dead and their "
+                  "remains",
+}
+#: Legal bases a statement invokes for or against the deployment (statements.legal_bases).
+LEGAL_BASES = {
+    "treaty-art4": "the June 2024 treaty, its Article 4 mutual-assistance clause, or 'the "
+                   "treaty' as the ground for the deployment",
+    "self-defence": "UN Charter Article 51, (collective) self-defence",
+    "un-charter-law": "the UN Charter or international law in general (other than Article 51)",
+    "unsc-resolutions": "UN Security Council resolutions (the sanctions resolutions on the DPRK)",
+    "aggression": "a legal characterisation as aggression (of Ukraine's incursion, or of the "
+                  "war and the deployment)",
+    "sovereignty": "sovereignty, a state's sovereign right",
+    "icc-rome-statute": "the International Criminal Court or the Rome Statute",
+}
+#: Where a statement was made (statements.setting).
+SETTINGS = ["talks or meeting", "ceremony or parade", "press briefing", "statement or release",
+            "speech or address", "interview", "UN or parliament", "social media", "publication",
+            "other"]
 KEY = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 QUOTE = r"^$|^\S+(\s+\S+){0,24}$"
 REGISTRY = r"^$|^F-[0-9]{6,8}-[a-z0-9-]+(; F-[0-9]{6,8}-[a-z0-9-]+)*$"
@@ -54,6 +91,18 @@ def date_fields(minimum="2024-06-01"):
         s("date_precision", "Date precision", "day | month | year: how precise the date is.",
           True, enum=["day", "month", "year"]),
     ]
+
+
+def coded_list(name, title, values, what):
+    """A '; '-separated list of codes, each one of ``values`` (an empty cell: none)."""
+    one = "(" + "|".join(values) + ")"
+    return s(name, title, f"{what} Zero or more of: " + "; ".join(
+        f"{k} ({v})" for k, v in values.items()) + ". Separated by '; ', in this order; coded by "
+        "reading the row and its sources (see the codebook).", pattern=rf"^$|^{one}(; {one})*$")
+
+
+def topics_field():
+    return coded_list("topics", "Topics", TOPICS, "What the row is substantially about.")
 
 
 def text_fields():
@@ -125,6 +174,10 @@ events = table("events", "Events", "Dated events: treaty steps, deployment, comb
                    s("category", "Category", " | ".join(CATEGORIES), True, enum=CATEGORIES),
                    s("label", "Label", "Short label for charts (at most 60 characters).", True,
                      maxLength=60),
+                   s("short_label", "Short label", "A shorter label, for charts with narrow "
+                     "row labels (at most 32 characters); empty where none is needed.",
+                     maxLength=32),
+                   topics_field(),
                    *text_fields(), *provenance_fields()], [PRECISION_CHECK])
 
 statements = table("statements", "Statements", "Public statements about the deployment (and, "
@@ -139,7 +192,22 @@ statements = table("statements", "Statements", "Public statements about the depl
                        s("stance", "Stance", "Stance toward the deployment: deny | evade | "
                          "acknowledge | praise | condemn | assert | other (see the codebook).",
                          True, enum=STANCES),
-                       *text_fields(), *provenance_fields()], [PRECISION_CHECK])
+                       s("setting", "Setting", "How it was said, coded from the channel and the "
+                         "sources: " + " | ".join(SETTINGS) + ".", True, enum=SETTINGS),
+                       coded_list("legal_bases", "Legal bases", LEGAL_BASES, "The legal bases the "
+                                  "statement invokes to justify, contest or characterise the "
+                                  "deployment; statements only about the prisoners' treatment "
+                                  "are not coded."),
+                       s("legal_basis_main", "Main legal basis", "The one basis of legal_bases "
+                         "the statement rests on most (if two weigh equally, the first); empty "
+                         "when legal_bases is empty.", enum=list(LEGAL_BASES)),
+                       topics_field(),
+                       *text_fields(), *provenance_fields()], [PRECISION_CHECK, {
+                           "formula": "(legal_bases == None) == (legal_basis_main == None) and "
+                                      "(legal_basis_main == None or legal_basis_main in legal_bases)",
+                           "field": "legal_basis_main",
+                           "message": "legal_basis_main must be one of legal_bases, and empty "
+                                      "exactly when legal_bases is empty"}])
 
 num = lambda name, title, desc: {"name": name, "type": "number", "title": title,
                                  "description": desc, "constraints": {"minimum": 0}}
@@ -163,6 +231,7 @@ estimates = table("estimates", "Estimates", "Numbers published about the deploym
                       s("conflict_group", "Conflict group", "Slug shared by rows that give "
                         "different numbers for the same quantity at about the same time.",
                         pattern=r"^$|^[a-z0-9]+(-[a-z0-9]+)*$"),
+                      topics_field(),
                       *provenance_fields()], [
                       PRECISION_CHECK,
                       {"formula": "low == None or high == None or low <= high", "field": "low",
@@ -277,7 +346,7 @@ package = {
     "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                   "path": "https://creativecommons.org/licenses/by/4.0/"}],
     "description": f"Sourced data behind the book. Cut-off date: {CUTOFF}. Validated with "
-                   "Frictionless (book/nkbook.py); row checks in each resource's x-checks.",
+                   "Frictionless (book/nkbook/data.py); row checks in each resource's x-checks.",
     "x-cutoff": CUTOFF,
     "resources": [sources, events, statements, estimates, legal, scorecard, glossary, exclusions],
 }

@@ -10,6 +10,11 @@
   OpenGraph meta tags; and, on the book's pages, a "Cite this page" block (APA-like text and
   BibTeX for the page and for each of its labelled sections, each copyable in one click).
   The LaTeX title page shows the version and the cut-off.
+* Notebooks: every chapter page offers its executed notebook (``.ipynb`` with outputs) beside
+  its MyST source, in the theme's download menu and in a line under the chapter title; the
+  PDF shows no code (code cells are collapsed behind "Show code" in the web book, removed
+  from the LaTeX doctree). ``NKBOOK_BUILD=1`` tells the helper package that it runs in the
+  book build, before any notebook executes.
 * The public address: ``html_baseurl`` (``_config.yml`` ``html.baseurl``) or, if set, the
   environment variable ``NKBOOK_BASE_URL`` (the deployment workflow sets it). Without one,
   citations give the page's path in the book instead of an invented address.
@@ -27,6 +32,11 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 import yaml
+from docutils import nodes
+
+# The helper package (book/nkbook) outputs charts for the book (HTML + PDF) when this is set,
+# and for JupyterLab (SVG) otherwise. Kernels inherit it from this process.
+os.environ["NKBOOK_BUILD"] = "1"
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "_static"
@@ -281,10 +291,83 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
         body = body.replace('<div class="nk-book-citation"></div>',
                             '<div class="nk-book-citation">' + _copyable(text) + _copyable(bib) + "</div>")
     context["metatags"] = context.get("metatags", "") + meta_tags(app, pagename, meta, context)
-    context["body"] = edition_line(app, pagename, meta, context) + body + cite_block(app, pagename, meta)
+    context["body"] = (edition_line(app, pagename, meta, context) + context.get("nk_notebook_line", "")
+                       + body + cite_block(app, pagename, meta))
+
+
+# --------------------------------------------------------------------------------------
+# Chapters as notebooks: the executed .ipynb to download; no code in the PDF
+# --------------------------------------------------------------------------------------
+
+GLUE_PREFIX = "application/papermill.record/"
+BOOK_ONLY_MIMES = {"text/html", "application/pdf"}
+
+
+def reader_notebook(path: Path) -> dict:
+    """The executed notebook as a reader gets it: glued charts shown as outputs.
+
+    In the build, a glued chart is stored under prefixed mime types that JupyterLab does not
+    show, and its HTML needs the book's scripts. The download shows each glued chart where
+    its cell ran, as the SVG image and Vega-Lite spec made at build time, as a "Run all" in
+    JupyterLab would.
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    spec_mime = f"application/vnd.vegalite.v{VL_VERSION.split('.')[0]}+json"
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if GLUE_PREFIX + spec_mime not in data:
+                continue
+            out["data"] = {k[len(GLUE_PREFIX):]: v for k, v in data.items()
+                           if k.startswith(GLUE_PREFIX) and k[len(GLUE_PREFIX):] not in BOOK_ONLY_MIMES}
+            out.setdefault("metadata", {}).setdefault("scrapbook", {})["mime_prefix"] = ""
+    return nb
+
+
+def is_notebook_page(app, pagename: str) -> bool:
+    source = Path(app.env.doc2path(pagename))
+    return source.suffix == ".md" and "{code-cell}" in source.read_text(encoding="utf-8")
+
+
+def notebook_downloads(app, pagename, templatename, context, doctree) -> None:
+    """Copy the page's executed notebook to _sources/ and offer it for download."""
+    if doctree is None or not is_notebook_page(app, pagename):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.exists():
+        raise RuntimeError(f"{pagename}: no executed notebook at {executed}; was it executed?")
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(reader_notebook(executed), ensure_ascii=False, indent=1),
+                      encoding="utf-8")
+    context["ipynb_source"] = f"{pagename}.ipynb"  # the theme's download menu lists it
+    rel = context["pathto"]("_sources", 1)
+    md = f"{rel}/{pagename}.md"
+    nb_link = f"{rel}/{pagename}.ipynb"
+    name = Path(pagename).name
+    context["nk_notebook_line"] = (
+        '<p class="nk-notebook">This page is a notebook: '
+        f'<a class="nk-download-ipynb" href="{nb_link}" download="{name}.ipynb">executed notebook (.ipynb)</a> · '
+        f'<a class="nk-download-md" href="{md}" download="{name}.md">MyST source (.md)</a> · '
+        "to rerun it, see the README (<code>python3 run.py lab</code>). "
+        "Each chart and table has a “Show code” toggle above it.</p>\n")
+
+
+def drop_code_from_latex(app, doctree, docname) -> None:
+    """The PDF shows no code: remove every code cell's source from the LaTeX doctree."""
+    if app.builder.format != "latex":
+        return
+    for node in list(doctree.findall(nodes.container)):
+        if node.get("nb_element") == "cell_code_source":
+            node.parent.remove(node)
+    for node in list(doctree.findall(nodes.container)):
+        if node.get("nb_element") == "cell_code" and not node.children:
+            node.parent.remove(node)
 
 
 def setup(app):
+    app.connect("html-page-context", notebook_downloads, priority=450)
+    app.connect("doctree-resolved", drop_code_from_latex)
     app.connect("config-inited", disable_thebe)
     app.connect("config-inited", write_bundle)
     app.connect("config-inited", set_edition)

@@ -1,0 +1,31 @@
+"""The book's helper package: every chapter starts with ``import nkbook as nk``.
+
+Modules, each holding one thing:
+
+* ``data``: validated loading of ``data/`` (``load``), source flags, date labels
+* ``theme``: the chart theme and the colours of actors, stances and outcomes
+* ``charts``: the chart builders the chapters call (``strip_chart``, ``estimates_chart`` ...)
+* ``describe``: text descriptions of charts, generated from their data
+* ``render``: how a chart is output (interactive HTML and PDF in the book, SVG in a notebook)
+* ``text``: ``glue`` for numbers and figures in the prose, ``table`` for captioned tables
+* ``bibliography``: ``book/references.bib`` generated from ``data/sources.csv``
+* ``codebook``: the schema as tables for the codebook
+
+The names below are the ones the chapters use; ``pd`` is pandas, for the chapters' own code.
+"""
+
+import pandas as pd
+
+from .bibliography import BIB_PATH, bibtex
+from .charts import (estimates_chart, monthly_chart, scorecard_chart, stance_chart,
+                     strip_chart, timeline_chart)
+from .codebook import schema_table
+from .data import (DATA, PACKAGE, ROOT, DataValidationError, date_label, flags, load, package,
+                   source_flags, sources_of, validation_errors, _validated)
+from .describe import describe, describe_estimates, describe_monthly
+from .render import IN_BOOK_BUILD, SPEC_MIME, render_bundle
+from .text import glue, md_escape, table
+from .theme import (ACTOR_COLORS, OUTCOME_COLORS, OUTCOMES, PALETTE, STANCE_COLORS,
+                    STANCE_ORDER)
+
+CUTOFF = pd.Timestamp(package()["x-cutoff"])

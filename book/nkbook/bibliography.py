@@ -1,0 +1,59 @@
+"""``book/references.bib``, generated from ``data/sources.csv`` (one source of truth)."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pandas as pd
+
+from .data import ROOT, load
+
+BIB_PATH = ROOT / "book" / "references.bib"
+_BASIS = {
+    "page": "publication date shown on the page",
+    "dateline": "publication date taken from the article's dateline",
+    "url": "publication date taken from the page address",
+    "inferred": "publication date inferred from the events the page reports",
+    "undated": "undated reference page",
+}
+
+
+def _bib_text(text: str) -> str:
+    """Protect text for BibTeX: balanced braces only, no stray backslashes."""
+    return str(text).replace("\\", "/").replace("{", "(").replace("}", ")")
+
+
+def bibtex(sources: pd.DataFrame | None = None) -> str:
+    """BibTeX for every row of ``sources.csv`` (``@misc``; the outlet is the author).
+
+    ``year`` holds the full ISO date, so author-year citations read
+    "(The Kyiv Independent, 2024-10-21)" and stay unambiguous for a daily news source.
+    """
+    sources = load("sources") if sources is None else sources
+    out = [
+        "% Generated from data/sources.csv by book/nkbook.py (python3 run.py bib).",
+        "% Do not edit by hand: edit data/sources.csv instead.",
+        "",
+    ]
+    for _, s in sources.sort_values("key").iterrows():
+        note = _BASIS[s["published_basis"]].capitalize()
+        if s["title_supplied"] == "true":
+            note += "; no headline shown, title supplied by the book"
+        if s["language"] != "en":
+            note += f"; in {s['language']}"
+        fields = {
+            "author": "{" + _bib_text(s["outlet"]) + "}",
+            "title": "{" + _bib_text(s["title"]) + "}",
+            "year": "n.d." if pd.isna(s["published"]) else s["published"].strftime("%Y-%m-%d"),
+            "date": "" if pd.isna(s["published"]) else s["published"].strftime("%Y-%m-%d"),
+            # non-ASCII characters percent-encoded: LaTeX sets URLs in a monospaced font
+            # without CJK glyphs, and an encoded address works the same in a browser
+            "url": urllib.parse.quote(s["url"], safe=":/?#[]@!$&'()*+,;=%~"),
+            "note": note,
+            "keywords": s["source_type"],
+            "language": s["language"],
+        }
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+        out.append(f"@misc{{{s['key']},\n{body}\n}}\n")
+    return "\n".join(out)
+
