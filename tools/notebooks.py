@@ -21,6 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 GLUE_PREFIX = "application/papermill.record/"
 
+import sys  # noqa: E402
+
+sys.path.insert(0, str(BOOK))
+from nkbook.render import spec_from_html  # noqa: E402
+
 
 def chapters() -> list[str]:
     """Every page of the book that is a notebook (holds code cells), in file order."""
@@ -59,6 +64,8 @@ def glued(notebook: dict) -> dict[str, dict]:
             data = {(k[len(GLUE_PREFIX):] if k.startswith(GLUE_PREFIX) else k): v
                     for k, v in output.get("data", {}).items()}
             spec = next((v for k, v in data.items() if k.startswith("application/vnd.vegalite.")), None)
+            if spec is None and "nk-chart-spec" in "".join(data.get("text/html", "")):
+                spec = spec_from_html("".join(data["text/html"]))
             if spec is not None:
                 found[name] = {"kind": "chart", "value": spec if isinstance(spec, dict) else json.loads(spec)}
             else:

@@ -316,10 +316,14 @@ def reader_notebook(path: Path) -> dict:
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            if GLUE_PREFIX + spec_mime not in data:
+            html_key = GLUE_PREFIX + "text/html"
+            if 'class="nk-chart-spec"' not in "".join(data.get(html_key, "")):
                 continue
+            spec = json.loads(re.search(r'class="nk-chart-spec">(.*?)</script>',
+                                        "".join(data[html_key]), re.S).group(1))
             out["data"] = {k[len(GLUE_PREFIX):]: v for k, v in data.items()
                            if k.startswith(GLUE_PREFIX) and k[len(GLUE_PREFIX):] not in BOOK_ONLY_MIMES}
+            out["data"][spec_mime] = spec
             out.setdefault("metadata", {}).setdefault("scrapbook", {})["mime_prefix"] = ""
     return nb
 

@@ -3,8 +3,9 @@
 In the book build (``NKBOOK_BUILD`` set by the Sphinx extension): ``text/html`` (the spec, drawn
 by the locally served vega-embed bundle; no CDN) and ``application/pdf`` (vector image for
 LaTeX); myst-nb picks one per builder. In a notebook (JupyterLab, a reader's "Run all"):
-``image/svg+xml`` made by vl-convert, which JupyterLab shows offline. Both carry the
-Vega-Lite spec itself under its own mime type, so a run can be compared with the build.
+``image/svg+xml`` made by vl-convert, which JupyterLab shows offline, and the Vega-Lite spec
+under its own mime type. The book's HTML carries the same spec, so a reader's run can be
+compared with the build (``tools/notebooks.py``).
 """
 
 from __future__ import annotations
@@ -70,15 +71,25 @@ def render_bundle(spec: dict, book: bool | None = None) -> dict:
     description = spec.get("description") or "Chart"
     static = _static_spec(spec)
     bundle = {
-        SPEC_MIME: json.loads(json.dumps(spec)),
         "image/svg+xml": vlc.vegalite_to_svg(static, vl_version=VL_VERSION),
         "text/plain": f"<Chart: {description}>",
     }
-    if book:
+    if book:  # the HTML carries the spec (myst-nb warns on a mime type it does not know)
         pdf = vlc.vegalite_to_pdf(static, vl_version=VL_VERSION)
         bundle["text/html"] = _chart_html(spec, description)
         bundle["application/pdf"] = base64.b64encode(pdf).decode("ascii")
+    else:
+        bundle[SPEC_MIME] = json.loads(json.dumps(spec))
     return bundle
+
+
+def spec_from_html(text: str) -> dict | None:
+    """The Vega-Lite spec inside a chart's HTML (as written by ``render_bundle``)."""
+    start = text.find('class="nk-chart-spec">')
+    if start < 0:
+        return None
+    start += len('class="nk-chart-spec">')
+    return json.loads(text[start:text.index("</script>", start)])
 
 
 alt.renderers.register("nkbook", render_bundle)
