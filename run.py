@@ -114,6 +114,10 @@ def lab_command(port: int) -> list[str]:
         str(VENV / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         "--ServerApp.port_retries=0", f"--ServerApp.root_dir={ROOT}",
         "--ServerApp.contents_manager_class=jupytext.TextFileContentsManager",
+        # no update checks or extension searches over the network
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
     ]
 
 
