@@ -104,6 +104,8 @@ def ensure_lab() -> None:
     (settings / "overrides.json").write_text(json.dumps({
         "@jupyterlab/docmanager-extension:plugin": {
             "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}},
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                        "checkForUpdates": False},
     }, indent=1))
     stamp.write_text(want)
 
