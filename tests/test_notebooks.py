@@ -146,9 +146,9 @@ def test_every_chapter_opens_as_a_notebook(lab_server):
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_rerun_in_a_fresh_kernel_matches_the_build(name, tmp_path):
-    built = EXECUTED / f"{name}.ipynb"
+    built = EXECUTED / f"{name}.glue.json"
     assert built.exists(), f"{built} missing: build the book first"
-    expected = notebooks.glued(json.loads(built.read_text(encoding="utf-8")))
+    expected = notebooks.built_glue(name)
     assert expected, f"{name}: the build glued nothing"
     rerun = notebooks.execute_chapter(name, tmp_path)
     got = notebooks.glued(json.loads(rerun.read_text(encoding="utf-8")))

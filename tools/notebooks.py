@@ -53,6 +53,13 @@ def execute_chapter(name: str, outdir: Path, timeout: int = 600) -> Path:
     return out
 
 
+def built_glue(name: str, build: Path = ROOT / "_build") -> dict[str, dict]:
+    """What the book build glued for chapter ``name`` (myst-nb keeps it in <page>.glue.json)."""
+    path = build / "jupyter_execute" / "book" / f"{name}.glue.json"
+    outputs = json.loads(path.read_text(encoding="utf-8"))
+    return glued({"cells": [{"outputs": list(outputs.values())}]})
+
+
 def glued(notebook: dict) -> dict[str, dict]:
     """name -> {"kind": "chart" | "text", "value": Vega-Lite spec or pasted text}."""
     found: dict[str, dict] = {}

@@ -299,32 +299,35 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
 # Chapters as notebooks: the executed .ipynb to download; no code in the PDF
 # --------------------------------------------------------------------------------------
 
-GLUE_PREFIX = "application/papermill.record/"
 BOOK_ONLY_MIMES = {"text/html", "application/pdf"}
 
 
 def reader_notebook(path: Path) -> dict:
-    """The executed notebook as a reader gets it: glued charts shown as outputs.
+    """The executed notebook as a reader gets it: each glued chart shown under its cell.
 
-    In the build, a glued chart is stored under prefixed mime types that JupyterLab does not
-    show, and its HTML needs the book's scripts. The download shows each glued chart where
-    its cell ran, as the SVG image and Vega-Lite spec made at build time, as a "Run all" in
-    JupyterLab would.
+    myst-nb keeps glued values out of the executed notebook (in ``<page>.glue.json`` beside
+    it), and a chart's HTML needs the book's scripts. The download puts each glued chart back
+    under the cell that glued it, as the SVG image and Vega-Lite spec made at build time, as
+    a "Run All Cells" in JupyterLab shows it.
     """
     nb = json.loads(path.read_text(encoding="utf-8"))
+    glue_file = path.with_suffix(".glue.json")
+    glued = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
     spec_mime = f"application/vnd.vegalite.v{VL_VERSION.split('.')[0]}+json"
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            html_key = GLUE_PREFIX + "text/html"
-            if 'class="nk-chart-spec"' not in "".join(data.get(html_key, "")):
-                continue
-            spec = json.loads(re.search(r'class="nk-chart-spec">(.*?)</script>',
-                                        "".join(data[html_key]), re.S).group(1))
-            out["data"] = {k[len(GLUE_PREFIX):]: v for k, v in data.items()
-                           if k.startswith(GLUE_PREFIX) and k[len(GLUE_PREFIX):] not in BOOK_ONLY_MIMES}
-            out["data"][spec_mime] = spec
-            out.setdefault("metadata", {}).setdefault("scrapbook", {})["mime_prefix"] = ""
+    for name, output in glued.items():
+        html_text = "".join(output.get("data", {}).get("text/html", ""))
+        match = re.search(r'class="nk-chart-spec">(.*?)</script>', html_text, re.S)
+        if not match:
+            continue
+        cell = next((c for c in nb["cells"] if c["cell_type"] == "code"
+                     and f'glue("{name}"' in "".join(c["source"])), None)
+        if cell is None:
+            raise RuntimeError(f"{path}: no cell glues the chart {name!r}")
+        data = {k: v for k, v in output["data"].items() if k not in BOOK_ONLY_MIMES}
+        data[spec_mime] = json.loads(match.group(1))
+        cell.setdefault("outputs", []).append({
+            "output_type": "display_data", "data": data,
+            "metadata": {"scrapbook": {"name": name, "mime_prefix": ""}}})
     return nb
 
 
