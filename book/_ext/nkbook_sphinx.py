@@ -26,6 +26,7 @@ import html
 import json
 import os
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from docutils import nodes
 # The helper package (book/nkbook) outputs charts for the book (HTML + PDF) when this is set,
 # and for JupyterLab (SVG) otherwise. Kernels inherit it from this process.
 os.environ["NKBOOK_BUILD"] = "1"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from nkbook.render import SPEC_MIME, spec_from_html  # noqa: E402  (after NKBOOK_BUILD is set)
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "_static"
@@ -313,18 +316,16 @@ def reader_notebook(path: Path) -> dict:
     nb = json.loads(path.read_text(encoding="utf-8"))
     glue_file = path.with_suffix(".glue.json")
     glued = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
-    spec_mime = f"application/vnd.vegalite.v{VL_VERSION.split('.')[0]}+json"
     for name, output in glued.items():
-        html_text = "".join(output.get("data", {}).get("text/html", ""))
-        match = re.search(r'class="nk-chart-spec">(.*?)</script>', html_text, re.S)
-        if not match:
+        spec = spec_from_html("".join(output.get("data", {}).get("text/html", "")))
+        if spec is None:
             continue
         cell = next((c for c in nb["cells"] if c["cell_type"] == "code"
                      and f'glue("{name}"' in "".join(c["source"])), None)
         if cell is None:
             raise RuntimeError(f"{path}: no cell glues the chart {name!r}")
         data = {k: v for k, v in output["data"].items() if k not in BOOK_ONLY_MIMES}
-        data[spec_mime] = json.loads(match.group(1))
+        data[SPEC_MIME] = spec
         cell.setdefault("outputs", []).append({
             "output_type": "display_data", "data": data,
             "metadata": {"scrapbook": {"name": name, "mime_prefix": ""}}})
