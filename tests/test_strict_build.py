@@ -34,6 +34,29 @@ def test_invalid_data_stops_the_build_with_file_line_and_column(tmp_path):
     assert not (project / "_build" / "html").exists()
 
 
+def test_a_row_that_falsifies_a_typed_claim_fails_the_build_quoting_it(tmp_path):
+    """The domestic chapter asserts that the highest published casualty figure is the one it
+    names; a copy with a higher figure must fail the build with that sentence in the message."""
+    import csv
+
+    project = project_copy(tmp_path)
+    path = project / "data" / "estimates.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    model = next(r for r in rows if r["quantity"] == "casualties" and r["value"])
+    rows.append({**model, "id": "ES-20251220-test-falsifier", "date": "2025-12-20",
+                 "value": "99000", "low": "", "high": "", "conflict_group": ""})
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    assert "ClaimFalsified" in output and "no longer bear it out" in output, output[-3000:]
+    assert "highest" in output[output.index("no longer bear it out") - 400:], output[-3000:]
+
+
 @pytest.mark.parametrize("case", ["failing cell", "unknown citation", "broken reference"])
 def test_broken_chapter_fails_the_build(tmp_path, case):
     project = project_copy(tmp_path)

@@ -23,7 +23,8 @@ CATEGORIES = ["treaty", "deployment", "combat", "prisoners", "diplomacy", "visit
 QUANTITIES = ["troops deployed", "killed", "wounded", "casualties", "captured", "workers",
               "reinforcements", "missiles", "artillery shells", "other"]
 SOURCE_TYPES = ["official", "state media", "wire agency", "newspaper or broadcaster",
-                "think tank or law blog", "aggregator or reprint", "partisan outlet"]
+                "think tank or law blog", "academic or reference", "aggregator or reprint",
+                "partisan outlet"]
 #: Topics, coded row by row by reading the row and its sources (the codebook explains them).
 TOPICS = {
     "prisoners": "North Korean soldiers captured by Ukraine: capture, interrogation, status, "
@@ -44,6 +45,11 @@ TOPICS = {
                         "or planned for Russia after the Kursk fighting, and their numbers",
     "casualties": "North Korean losses: killed, wounded, total casualties, the dead and their "
                   "remains",
+    "honours": "awards, medals, orders, hero titles and other honours proposed or given by "
+               "either side to the troops, their units or commanders, and the ceremonies "
+               "where they were given",
+    "monitoring": "reports and briefings of the Multilateral Sanctions Monitoring Team and of "
+                  "UN bodies (Security Council, Secretariat, rapporteurs) on the deployment",
 }
 #: Legal bases a statement invokes for or against the deployment (statements.legal_bases).
 LEGAL_BASES = {
@@ -105,13 +111,39 @@ def topics_field():
     return coded_list("topics", "Topics", TOPICS, "What the row is substantially about.")
 
 
+QUOTE_RENDERINGS = {
+    "original": "the speaker's or document's own words, in the language they were spoken or "
+                "written",
+    "official translation": "a translation published by the speaker's own government or "
+                            "state media (KCNA's English service, the Kremlin's English site)",
+    "outlet translation": "a news outlet's translation of words said in another language",
+    "unknown": "the stored pages do not show whether the words are original or translated",
+}
+
+
 def text_fields():
     return [
         s("summary", "Summary", "What happened or was said, in the book's own words "
           "(at most 300 characters).", True, maxLength=300),
         s("quote", "Quote", "Optional short exact quote (at most 25 words), as the first source "
           "reports it and in its language.", pattern=QUOTE),
+        s("quote_language", "Quote language", "ISO 639-1 code of the language of the quote as "
+          "written in the row; empty when there is no quote.", pattern=r"^$|^[a-z]{2}$"),
+        s("quote_rendering", "Quote rendering", "Whether the quote is the original words or a "
+          "translation: " + "; ".join(f"{k} ({v})" for k, v in QUOTE_RENDERINGS.items())
+          + ". Empty when there is no quote.", enum=list(QUOTE_RENDERINGS)),
+        s("quote_translator", "Quote translator", "Who translated the quote (the outlet or "
+          "agency), for an official or outlet translation; empty for original words."),
     ]
+
+
+QUOTE_CHECK = {
+    "formula": "(quote == None) == (quote_rendering == None) and (quote == None) == "
+               "(quote_language == None) and ((quote_rendering in ['official translation', "
+               "'outlet translation']) == (quote_translator != None))",
+    "field": "quote_rendering",
+    "message": "a quote needs quote_language and quote_rendering, and a translated quote (only "
+               "a translated one) names its quote_translator"}
 
 
 def provenance_fields():
@@ -148,11 +180,12 @@ PRECISION_CHECK = {"formula": "date_precision == 'day' or date.day == 1", "field
 
 
 def table(name, title, description, fields, checks=(), primary="id", fks=True):
+    primary = primary if isinstance(primary, list) else [primary]
     res = {
         "name": name, "path": f"{name}.csv", "title": title, "description": description,
         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
         "encoding": "utf-8",
-        "schema": {"fields": fields, "primaryKey": [primary], "missingValues": [""],
+        "schema": {"fields": fields, "primaryKey": primary, "missingValues": [""],
                    # columns are matched by name: a missing or extra column is reported
                    # as such, not as a shift of every later column
                    "fieldsMatch": "equal"},
@@ -178,7 +211,7 @@ events = table("events", "Events", "Dated events: treaty steps, deployment, comb
                      "row labels (at most 32 characters); empty where none is needed.",
                      maxLength=32),
                    topics_field(),
-                   *text_fields(), *provenance_fields()], [PRECISION_CHECK])
+                   *text_fields(), *provenance_fields()], [PRECISION_CHECK, QUOTE_CHECK])
 
 statements = table("statements", "Statements", "Public statements about the deployment (and, "
                    "before it, about the treaty and military cooperation it grew from), coded "
@@ -202,7 +235,7 @@ statements = table("statements", "Statements", "Public statements about the depl
                          "the statement rests on most (if two weigh equally, the first); empty "
                          "when legal_bases is empty.", enum=list(LEGAL_BASES)),
                        topics_field(),
-                       *text_fields(), *provenance_fields()], [PRECISION_CHECK, {
+                       *text_fields(), *provenance_fields()], [PRECISION_CHECK, QUOTE_CHECK, {
                            "formula": "(legal_bases == None) == (legal_basis_main == None) and "
                                       "(legal_basis_main == None or legal_basis_main in legal_bases)",
                            "field": "legal_basis_main",
@@ -233,7 +266,7 @@ estimates = table("estimates", "Estimates", "Numbers published about the deploym
                         pattern=r"^$|^[a-z0-9]+(-[a-z0-9]+)*$"),
                       topics_field(),
                       *provenance_fields()], [
-                      PRECISION_CHECK,
+                      PRECISION_CHECK, QUOTE_CHECK,
                       {"formula": "low == None or high == None or low <= high", "field": "low",
                        "message": "low must not exceed high"},
                       {"formula": "low == None or value == None or low <= value", "field": "low",
@@ -256,7 +289,7 @@ legal = table("legal", "Legal provisions", "Treaty articles, UN Charter provisio
                   *text_fields(),
                   s("relevance", "Relevance", "Why it matters for the deployment, in the book's "
                     "own words.", True),
-                  *provenance_fields()], [PRECISION_CHECK])
+                  *provenance_fields()], [PRECISION_CHECK, QUOTE_CHECK])
 
 sources = table("sources", "Sources", "Every published page the data rest on; "
                 "book/references.bib is generated from this table.", [
@@ -322,6 +355,136 @@ scorecard = table("scorecard", "Scorecard", "Each expectation raised by the asse
                         "legal rows that show the outcome, separated by '; '.", True,
                         pattern=rf"^{ROW_IDS}(; {ROW_IDS})*$")], fks=False)
 
+CHAPTERS = ["ch-background", "ch-legitimacy", "ch-visit", "ch-cobelligerent", "ch-relations",
+            "ch-domestic"]
+CONFIDENCE = {
+    "high": "the judgment rests on several independent sources of good quality, including the "
+            "parties' own words or acts; no credible source contradicts it; a negative claim "
+            "rests on a documented search (coverage.csv)",
+    "moderate": "the evidence is credible but incomplete, indirect or from one side, or it "
+                "supports a rival reading the book cannot exclude",
+    "low": "the judgment is plausible but rests on scant, second-hand or contested evidence, "
+           "or on inference about intent the sources do not state",
+}
+JUDGMENT_KINDS = {
+    "pattern": "what the record shows happened (a sequence, a framing, a change)",
+    "intent": "what a government meant to achieve: the row says whose intent, and the evidence "
+              "is its acts and words",
+    "negative": "that something did not happen or was not said by the cut-off: at high "
+                "confidence it needs a documented search (coverage)",
+    "outlook": "what the record implies for what comes next",
+}
+COVERAGE_IDS = r"CV-[a-z0-9]+(-[a-z0-9]+)*"
+judgments = table("judgments", "Judgments", "The book's key analytic judgments, each with its "
+                  "confidence on the book's written scale, the rows of data behind it and what "
+                  "would change it. The chapters render their judgments from this table, so a "
+                  "judgment reads the same, at the same confidence, wherever it appears.", [
+                      s("id", "Judgment id", "Stable id: JU-chapter-slug. Never reused or "
+                        "renamed.", True, unique=True, pattern=r"^JU-[a-z]+-[a-z0-9]+(-[a-z0-9]+)*$"),
+                      s("chapter", "Chapter", "Label of the chapter that argues the judgment.",
+                        True, enum=CHAPTERS),
+                      {"name": "summary_rank", "type": "integer", "title": "Rank in the Summary",
+                       "description": "Position among the Summary's key judgments; empty for a "
+                                      "judgment shown only in its chapter.",
+                       "constraints": {"minimum": 1, "unique": True}},
+                      s("headline", "Headline", "The judgment in a few words, for the Summary's "
+                        "list (at most 140 characters); required when summary_rank is set.",
+                        maxLength=140),
+                      s("wording", "Wording", "The judgment in the book's words, without its "
+                        "confidence (at most 400 characters).", True, maxLength=400),
+                      s("confidence", "Confidence", "; ".join(f"{k}: {v}" for k, v in
+                                                              CONFIDENCE.items()), True,
+                        enum=list(CONFIDENCE)),
+                      s("kind", "Kind", "; ".join(f"{k}: {v}" for k, v in JUDGMENT_KINDS.items()),
+                        True, enum=list(JUDGMENT_KINDS)),
+                      s("whose_intent", "Whose intent", "For a judgment about intent: whose "
+                        "(a government, a leader, a body)."),
+                      s("evidence", "Evidence", "Ids of the events, statements, estimates or legal "
+                        "rows behind the judgment, separated by '; '.", True,
+                        pattern=rf"^{ROW_IDS}(; {ROW_IDS})*$"),
+                      s("coverage", "Coverage", "Ids of coverage.csv searches behind a negative "
+                        "claim, separated by '; '.", pattern=rf"^$|^{COVERAGE_IDS}(; {COVERAGE_IDS})*$"),
+                      s("would_change", "What would change it", "The evidence that would raise, "
+                        "lower or overturn the judgment.", True, maxLength=300),
+                      s("confidence_1_0", "Confidence in 1.0.0", "The level the judgment had in "
+                        "version 1.0.0; empty for a judgment new since.", enum=list(CONFIDENCE)),
+                      s("change_note", "Change note", "Why the wording or level changed since "
+                        "1.0.0, if it did.")], [
+                      {"formula": "summary_rank == None or headline != None", "field": "headline",
+                       "message": "a judgment in the Summary needs a headline"},
+                      {"formula": "(kind == 'intent') == (whose_intent != None)",
+                       "field": "whose_intent",
+                       "message": "a judgment about intent says whose intent (and only such a "
+                                  "judgment has whose_intent)"},
+                      {"formula": "kind != 'negative' or confidence != 'high' or coverage != None",
+                       "field": "coverage",
+                       "message": "a negative claim held with high confidence needs the coverage "
+                                  "search behind it"}], fks=False)
+scorecard["x-row-references"] = ["evidence"]
+judgments["x-row-references"] = ["evidence"]
+judgments["x-coverage-references"] = ["coverage"]
+
+coverage = table("coverage", "Coverage", "The systematic searches of the stored news pages, one "
+                 "row per topic: what was looked for, how, what it found and what remains "
+                 "unknown.", [
+                     s("id", "Coverage id", "Stable id: CV-slug.", True, unique=True,
+                       pattern=rf"^{COVERAGE_IDS}$"),
+                     s("topic", "Topic", "What was searched for, in a few words.", True),
+                     s("question", "Question", "The question the search was to answer.", True),
+                     {"name": "searched", "type": "date", "format": "%Y-%m-%d",
+                      "title": "Searched", "description": "When the search was run.",
+                      "constraints": {"required": True}},
+                     s("languages", "Languages", "ISO 639-1 codes of the languages searched, "
+                       "separated by '; '.", True, pattern=r"^[a-z]{2}(; [a-z]{2})*$"),
+                     {"name": "queries", "type": "integer", "title": "Queries",
+                      "description": "Number of queries run (listed in coverage_queries.csv).",
+                      "constraints": {"required": True, "minimum": 1}},
+                     {"name": "pages_read", "type": "integer", "title": "Pages read",
+                      "description": "Distinct stored pages whose text was read.",
+                      "constraints": {"required": True, "minimum": 0}},
+                     {"name": "rows_added", "type": "integer", "title": "Rows added",
+                      "description": "Rows of events, statements and estimates added from it.",
+                      "constraints": {"required": True, "minimum": 0}},
+                     s("found", "Found", "What the search found, in the book's words.", True),
+                     s("unknown", "What remains unknown", "What was looked for and not found in "
+                       "any stored page.", True)], fks=False)
+
+coverage_queries = table("coverage_queries", "Coverage queries", "Every query of the "
+                         "systematic searches, as typed.", [
+                             s("coverage_id", "Coverage id", "The coverage.csv row.", True,
+                               pattern=rf"^{COVERAGE_IDS}$"),
+                             {"name": "n", "type": "integer", "title": "Number",
+                              "description": "Order of the query within its search.",
+                              "constraints": {"required": True, "minimum": 1}},
+                             s("query", "Query", "The query as typed.", True),
+                             s("language", "Language", "ISO 639-1 code of the query.", True,
+                               pattern=r"^[a-z]{2}$")], primary=["coverage_id", "n"], fks=False)
+coverage_queries["schema"]["foreignKeys"] = [
+    {"fields": ["coverage_id"], "reference": {"resource": "coverage", "fields": ["id"]}}]
+
+corrections = table("corrections", "Corrections", "Every correction since version 1.0.0: what "
+                    "was wrong, what is right, and the rows and chapters changed.", [
+                        s("id", "Correction id", "Stable id: CO-YYYYMMDD-slug.", True,
+                          unique=True, pattern=r"^CO-\d{8}-[a-z0-9]+(-[a-z0-9]+)*$"),
+                        {"name": "date", "type": "date", "format": "%Y-%m-%d", "title": "Date",
+                         "description": "When the correction was made.",
+                         "constraints": {"required": True}},
+                        s("version", "Version", "The version that carries the correction.", True,
+                          pattern=r"^\d+\.\d+\.\d+$"),
+                        s("chapter", "Chapter", "Label of the chapter corrected, or 'data'.", True,
+                          enum=CHAPTERS + ["ch-summary", "ch-scorecard", "data"]),
+                        s("wrong", "What was wrong", "What the earlier version said.", True),
+                        s("right", "What is right", "What the book now says, and why.", True),
+                        s("rows", "Rows changed", "Ids of the rows added or changed, separated by "
+                          "'; '; empty if none.", pattern=rf"^$|^{ROW_IDS}(; {ROW_IDS})*$"),
+                        s("judgments", "Judgments changed", "Ids of judgments.csv rows changed, "
+                          "separated by '; '.", pattern=r"^$|^JU-[a-z0-9-]+(; JU-[a-z0-9-]+)*$"),
+                        s("source_1", "Source", "Key of the source that shows the correction.",
+                          pattern=KEY)], fks=False)
+corrections["schema"]["foreignKeys"] = [
+    {"fields": ["source_1"], "reference": {"resource": "sources", "fields": ["key"]}}]
+corrections["x-row-references"] = ["rows"]
+
 glossary = table("glossary", "Glossary", "People, bodies, places, documents and terms, with their "
                  "Korean and Russian forms as seen on a cited page.", [
                      s("term", "Term", "The English form used in the book.", True, unique=True),
@@ -348,7 +511,8 @@ package = {
     "description": f"Sourced data behind the book. Cut-off date: {CUTOFF}. Validated with "
                    "Frictionless (book/nkbook/data.py); row checks in each resource's x-checks.",
     "x-cutoff": CUTOFF,
-    "resources": [sources, events, statements, estimates, legal, scorecard, glossary, exclusions],
+    "resources": [sources, events, statements, estimates, legal, scorecard, judgments, coverage,
+                  coverage_queries, corrections, glossary, exclusions],
 }
 
 if __name__ == "__main__":

@@ -275,6 +275,7 @@ def edition_line(app, pagename: str, meta: dict, context: dict) -> str:
         f'<a href="{rel("book/data-download")}">Data</a>',
         f'<a href="{rel("book/how-to-cite")}">How to cite</a>',
         f'<a href="{rel("book/changelog")}">Changes</a>',
+        f'<a href="{rel("book/corrections")}">Corrections</a>',
     ]
     return (f'<p class="nk-edition">Version {html.escape(meta["version"])} · released '
             f'{long_date(meta["released"])} · data cut-off {long_date(meta["cutoff"])} · '

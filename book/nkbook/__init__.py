@@ -8,6 +8,8 @@ Modules, each holding one thing:
 * ``describe``: text descriptions of charts, generated from their data
 * ``render``: how a chart is output (interactive HTML and PDF in the book, SVG in a notebook)
 * ``text``: ``glue`` for numbers and figures in the prose, ``table`` for captioned tables
+* ``judgments``: the judgments of ``data/judgments.csv`` as the chapters show them
+* ``claims``: ``claim``, the check on a typed sentence the data could falsify
 * ``bibliography``: ``book/references.bib`` generated from ``data/sources.csv``
 * ``codebook``: the schema as tables for the codebook
 
@@ -19,10 +21,12 @@ import pandas as pd
 from .bibliography import BIB_PATH, bibtex
 from .charts import (estimates_chart, monthly_chart, scorecard_chart, stance_chart,
                      strip_chart, timeline_chart)
+from .claims import ClaimFalsified, claim
 from .codebook import schema_table
 from .data import (DATA, PACKAGE, ROOT, DataValidationError, date_label, flags, load, package,
                    source_flags, sources_of, validation_errors, _validated)
 from .describe import describe, describe_estimates, describe_monthly
+from .judgments import judgment, key_judgments
 from .render import IN_BOOK_BUILD, SPEC_MIME, render_bundle
 from .text import glue, md_escape, table
 from .theme import (ACTOR_COLORS, OUTCOME_COLORS, OUTCOMES, PALETTE, STANCE_COLORS,

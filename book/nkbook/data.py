@@ -76,6 +76,7 @@ def validation_errors(package_path: Path | str = PACKAGE) -> list[str]:
                 e.field_name = rule["field"]
                 e.note = f"{rule['message']} ({rule['formula']})"
         tasks.append((res["path"], found))
+    messages += _reference_errors(package_path, descriptor)
     for place, errors in tasks:
         csv_path = package_path.parent / place
         try:
@@ -99,6 +100,49 @@ def validation_errors(package_path: Path | str = PACKAGE) -> list[str]:
             if error.type == "encoding-error":
                 where += _encoding_location(csv_path, error.note or "")
             messages.append(f"{', '.join(where)}: [{error.type}] {error.note or error.message}")
+    return messages
+
+
+ROW_TABLES = ("events", "statements", "estimates", "legal")
+
+
+def _reference_errors(package_path: Path, descriptor: dict) -> list[str]:
+    """Ids listed in a cell ('; '-separated) that name no row: the evidence of scorecard and
+    judgments rows (x-row-references: rows of events, statements, estimates, legal) and the
+    coverage searches of judgments (x-coverage-references: rows of coverage)."""
+    import csv
+
+    def ids_of(names):
+        found = set()
+        for res in descriptor["resources"]:
+            path = package_path.parent / res["path"]
+            if res["name"] in names and path.exists():
+                with path.open(encoding="utf-8", newline="") as fh:
+                    found |= {row.get("id", "") for row in csv.DictReader(fh)}
+        return found
+
+    targets = {"x-row-references": (ROW_TABLES, "row of events, statements, estimates or legal"),
+               "x-coverage-references": (("coverage",), "row of coverage")}
+    messages = []
+    for res in descriptor["resources"]:
+        path = package_path.parent / res["path"]
+        if not path.exists() or not any(k in res for k in targets):
+            continue
+        try:
+            shown = path.relative_to(ROOT)
+        except ValueError:
+            shown = path
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for key, (names, what) in targets.items():
+            known = ids_of(names) if key in res else set()
+            for column in res.get(key, []):
+                for line, row in enumerate(rows, start=2):
+                    for ref in filter(None, (row.get(column) or "").split("; ")):
+                        if ref not in known:
+                            messages.append(f"{shown}, line {line} (id {row.get('id', '')!r}), "
+                                            f"column {column!r}: [reference-error] {ref!r} is no "
+                                            f"{what}")
     return messages
 
 

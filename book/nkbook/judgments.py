@@ -1,0 +1,70 @@
+"""The book's judgments (``data/judgments.csv``), rendered where the chapters state them.
+
+A chapter states a judgment with ``nk.judgment(judgments, "JU-...")`` in a cell of its own:
+the wording, the confidence, the evidence rows and what would change it all come from the
+table, so a judgment reads the same, at the same level, wherever it is shown. The Summary
+lists the key judgments with ``nk.key_judgments(judgments)``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown
+
+from .render import IN_BOOK_BUILD
+from .text import md_escape
+
+CHAPTER_TITLES = {"ch-background": "Background", "ch-legitimacy": "Legitimate act",
+                  "ch-visit": "Pretext for a visit", "ch-cobelligerent": "Co-belligerent",
+                  "ch-relations": "Stronger relations", "ch-domestic": "Domestic opinion"}
+
+
+def label(judgment_id: str) -> str:
+    """The cross-reference label of a judgment (Sphinx labels are lower case)."""
+    return judgment_id.lower()
+
+
+def _row(judgments: pd.DataFrame, judgment_id: str) -> pd.Series:
+    rows = judgments[judgments["id"] == judgment_id]
+    if rows.empty:
+        raise KeyError(f"no judgment {judgment_id!r} in data/judgments.csv")
+    return rows.iloc[0]
+
+
+def title(row: pd.Series) -> str:
+    return f"Judgment · {row['confidence']} confidence"
+
+
+def judgment(judgments: pd.DataFrame, judgment_id: str) -> Markdown:
+    """One judgment as a titled block with its confidence, evidence and what would change it."""
+    row = _row(judgments, judgment_id)
+    evidence = ", ".join(f"`{i}`" for i in row["evidence"].split("; "))
+    body = [md_escape(row["wording"]), "",
+            f"*Evidence:* {evidence}. *Would change it:* {md_escape(row['would_change'])}"]
+    if row["kind"] == "intent":
+        body[-1] += f" *Whose intent:* {md_escape(row['whose_intent'])}."
+    if row["coverage"]:
+        body[-1] += " *Searches:* " + ", ".join(f"`{c}`" for c in row["coverage"].split("; ")) + "."
+    if not IN_BOOK_BUILD:  # JupyterLab renders Markdown, not MyST directives
+        return Markdown("\n".join(["> **" + title(row) + "** (`" + judgment_id + "`)", ">"]
+                                  + ["> " + line for line in body]))
+    return Markdown("\n".join([
+        f":::{{admonition}} {title(row)}",
+        f":class: nk-judgment nk-confidence-{row['confidence']}",
+        f":name: {label(judgment_id)}",
+        "", *body, f" `{judgment_id}`", ":::"]))
+
+
+def key_judgments(judgments: pd.DataFrame) -> Markdown:
+    """The Summary's numbered list: headline, confidence, wording, link to the chapter."""
+    rows = judgments[judgments["summary_rank"].notna()].sort_values("summary_rank")
+    lines = []
+    for n, (_, row) in enumerate(rows.iterrows(), start=1):
+        if int(row["summary_rank"]) != n:
+            raise ValueError(f"summary_rank of data/judgments.csv must run 1, 2, 3 ...: "
+                             f"{row['id']} has {int(row['summary_rank'])}, expected {n}")
+        where = (f"{{ref}}`{CHAPTER_TITLES[row['chapter']]} <{row['chapter']}>`, "
+                 f"{{ref}}`judgment <{label(row['id'])}>`") if IN_BOOK_BUILD else row["chapter"]
+        lines.append(f"{n}. **{md_escape(row['headline'])}** ({row['confidence']} confidence). "
+                     f"{md_escape(row['wording'])} ({where})")
+    return Markdown("\n".join(lines))
