@@ -117,7 +117,7 @@ def _reference_errors(package_path: Path, descriptor: dict) -> list[str]:
         for res in descriptor["resources"]:
             path = package_path.parent / res["path"]
             if res["name"] in names and path.exists():
-                with path.open(encoding="utf-8", newline="") as fh:
+                with path.open(encoding="utf-8", errors="replace", newline="") as fh:
                     found |= {row.get("id", "") for row in csv.DictReader(fh)}
         return found
 
@@ -132,7 +132,7 @@ def _reference_errors(package_path: Path, descriptor: dict) -> list[str]:
             shown = path.relative_to(ROOT)
         except ValueError:
             shown = path
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
             rows = list(csv.DictReader(fh))
         for key, (names, what) in targets.items():
             known = ids_of(names) if key in res else set()
