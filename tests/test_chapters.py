@@ -79,7 +79,8 @@ def test_chapter_has_a_referenced_table_from_the_data(stem, pages):
 @pytest.mark.parametrize("stem", ["background", "legitimacy", "visit", "cobelligerent",
                                   "relations", "domestic"])
 def test_judgments_carry_confidence_levels(stem, pages):
-    levels = re.findall(r"<strong>(high|moderate|low) confidence</strong>", pages[stem])
+    levels = re.findall(r'<p class="admonition-title">Judgment · (high|moderate|low) confidence</p>',
+                        pages[stem])
     assert levels, f"{stem}: no judgment marked with a confidence level"
 
 

@@ -33,6 +33,10 @@ def cells(stem: str) -> tuple[str, list[str]]:
 
 
 def flat(text: str) -> str:
+    """Text without emphasis marks, with straight quotes (Sphinx prints curly ones) and
+    single spaces."""
+    for curly, straight in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(curly, straight)
     return " ".join(text.replace("**", "").replace("*", "").split())
 
 
@@ -60,7 +64,7 @@ def test_every_judgment_is_shown_in_its_chapter_at_its_level(nk, html_dir):
         anchor = f'id="{row["id"].lower()}"'
         assert page.count(anchor) == 1, f"{row['id']}: {page.count(anchor)} blocks in its chapter"
         start = page.rindex("<div", 0, page.index(anchor))
-        block = html_text(page[start:page.index("</div>", page.index(anchor) + 1)])
+        block = flat(html_text(page[start:page.index("</div>", page.index(anchor) + 1)]))
         assert f"Judgment · {row['confidence']} confidence" in block, block[:200]
         assert flat(row["wording"]) in block, f"{row['id']}: wording not shown"
         for evidence in row["evidence"].split("; "):
@@ -70,7 +74,7 @@ def test_every_judgment_is_shown_in_its_chapter_at_its_level(nk, html_dir):
 def test_summary_lists_the_key_judgments_at_their_levels(nk, html_dir):
     page = (html_dir / "book" / "summary.html").read_text(encoding="utf-8")
     section = page[page.index('id="ch-summary-judgments"'):]
-    items = [html_text(i) for i in re.findall(r"<li[^>]*>(.*?)</li>", section[:section.index("<table")], re.S)]
+    items = [flat(html_text(i)) for i in re.findall(r"<li[^>]*>(.*?)</li>", section[:section.index("<table")], re.S)]
     key = nk.load("judgments").dropna(subset=["summary_rank"]).sort_values("summary_rank")
     assert len(items) == len(key) >= 6
     for item, (_, row) in zip(items, key.iterrows()):

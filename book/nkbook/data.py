@@ -204,8 +204,8 @@ def load(name: str, package_path: Path | str = PACKAGE) -> pd.DataFrame:
         col = field["name"]
         if field["type"] == "date":
             frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
-        elif field["type"] == "integer":
-            frame[col] = frame[col].astype(int)
+        elif field["type"] == "integer":  # nullable: an optional integer may be empty
+            frame[col] = pd.to_numeric(frame[col].replace("", None), errors="raise").astype("Int64")
         elif field["type"] == "number":
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="raise")
         elif field["type"] == "boolean":
