@@ -91,7 +91,8 @@ def test_text_from_the_data_is_escaped_everywhere(tmp_path):
         fields, rows = reader.fieldnames, list(reader)
     template = next(r for r in rows if r["actor"] == "Russia" and r["date"] == "2024-10-21")
     rows.append(dict(template, id="ST-20250120-injected-markup", date="2025-01-20",
-                     speaker=INJECTED, summary="Injected: " + INJECTED, quote="",
+                     speaker=INJECTED, summary="Injected: " + INJECTED, quote="", quote_language="",
+                     quote_rendering="", quote_translator="",
                      registry_ids="", disagreement="", note=""))
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fields, lineterminator="\n")

@@ -40,7 +40,8 @@ def test_data_edit_reexecutes_only_dependent_notebooks(tmp_path):
         fields, rows = reader.fieldnames, list(reader)
     new = dict(rows[0], id="EV-20250301-test-added-row", date="2025-03-01", date_precision="day",
                actor="Russia", category="combat", label="Row added by the rebuild test",
-               summary="A row added by the rebuild test.", quote="", registry_ids="",
+               summary="A row added by the rebuild test.", quote="", quote_language="",
+               quote_rendering="", quote_translator="", registry_ids="",
                disagreement="", note="")
     rows.append(new)
     with path.open("w", encoding="utf-8", newline="") as fh:
