@@ -174,7 +174,8 @@ def test_bibliography_lists_every_source(html_dir, nk):
 def test_codebook_documents_every_table_and_column(html_dir, nk):
     page = (html_dir / "book" / "data-methods.html").read_text(encoding="utf-8")
     for res in nk.package()["resources"]:
-        table = re.search(rf'<table[^>]*id="tbl-codebook-{res["name"].replace('_', '-')}".*?</table>', page, re.S)
+        anchor = "tbl-codebook-" + res["name"].replace("_", "-")
+        table = re.search(rf'<table[^>]*id="{anchor}".*?</table>', page, re.S)
         assert table, f"no codebook table for {res['name']}"
         for field in res["schema"]["fields"]:
             assert f"<p>{field['name']}</p>" in table.group(0), f"{res['name']}.{field['name']}"

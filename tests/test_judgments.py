@@ -217,3 +217,13 @@ def test_release_is_1_1_0():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"^## 1\.1\.0 — {cff['date-released']}", changelog, flags=re.M), \
         "CHANGELOG.md needs a dated 1.1.0 section"
+
+
+def test_a_corrected_chapter_says_so_under_its_edition_line(nk, html_dir):
+    corrections = nk.load("corrections")
+    domestic = corrections[corrections["chapter"] == "ch-domestic"]
+    assert len(domestic) >= 1
+    page = (html_dir / "book" / "domestic.html").read_text(encoding="utf-8")
+    line = re.search(r'<p class="nk-corrected">(.*?)</p>', page, re.S)
+    assert line and all(i in line.group(1) for i in domestic["id"]), "no correction line"
+    assert 'class="nk-corrected"' not in (html_dir / "book" / "glossary.html").read_text(encoding="utf-8")

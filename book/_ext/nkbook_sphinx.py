@@ -282,6 +282,21 @@ def edition_line(app, pagename: str, meta: dict, context: dict) -> str:
             + " · ".join(links) + "</p>\n")
 
 
+def correction_line(app, pagename: str, context: dict) -> str:
+    """On a chapter that a release corrected: which corrections, linked to the Corrections page."""
+    import csv
+
+    labels = app.env.domaindata["std"]["labels"]
+    with (ROOT / "data" / "corrections.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if labels.get(r["chapter"], ("",))[0] == pagename]
+    if not rows:
+        return ""
+    versions = sorted({r["version"] for r in rows})
+    ids = ", ".join(r["id"] for r in rows)
+    return (f'<p class="nk-corrected">Corrected in version {", ".join(versions)}: {html.escape(ids)} '
+            f'(<a href="{context["pathto"]("book/corrections")}">Corrections</a>).</p>\n')
+
+
 def page_context(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if 'class="nk-chart"' in body:
@@ -295,7 +310,8 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
         body = body.replace('<div class="nk-book-citation"></div>',
                             '<div class="nk-book-citation">' + _copyable(text) + _copyable(bib) + "</div>")
     context["metatags"] = context.get("metatags", "") + meta_tags(app, pagename, meta, context)
-    context["body"] = (edition_line(app, pagename, meta, context) + context.get("nk_notebook_line", "")
+    context["body"] = (edition_line(app, pagename, meta, context) + correction_line(app, pagename, context)
+                       + context.get("nk_notebook_line", "")
                        + body + cite_block(app, pagename, meta))
 
 
