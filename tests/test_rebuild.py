@@ -41,7 +41,7 @@ def test_data_edit_reexecutes_only_dependent_notebooks(tmp_path):
     new = dict(rows[0], id="EV-20250301-test-added-row", date="2025-03-01", date_precision="day",
                actor="Russia", category="combat", label="Row added by the rebuild test",
                summary="A row added by the rebuild test.", quote="", quote_language="",
-               quote_rendering="", quote_translator="", registry_ids="",
+               quote_rendering="", quote_translator="", topics="", short_label="", registry_ids="",
                disagreement="", note="")
     rows.append(new)
     with path.open("w", encoding="utf-8", newline="") as fh:

@@ -38,13 +38,14 @@ def title(row: pd.Series) -> str:
 def judgment(judgments: pd.DataFrame, judgment_id: str) -> Markdown:
     """One judgment as a titled block with its confidence, evidence and what would change it."""
     row = _row(judgments, judgment_id)
-    evidence = ", ".join(f"`{i}`" for i in row["evidence"].split("; "))
+    # ids as plain text, not code: a line may break at their hyphens (in the PDF too)
+    evidence = ", ".join(row["evidence"].split("; "))
     body = [md_escape(row["wording"]), "",
             f"*Evidence:* {evidence}. *Would change it:* {md_escape(row['would_change'])}"]
     if row["kind"] == "intent":
         body[-1] += f" *Whose intent:* {md_escape(row['whose_intent'])}."
     if row["coverage"]:
-        body[-1] += " *Searches:* " + ", ".join(f"`{c}`" for c in row["coverage"].split("; ")) + "."
+        body[-1] += " *Searches:* " + ", ".join(row["coverage"].split("; ")) + "."
     if not IN_BOOK_BUILD:  # JupyterLab renders Markdown, not MyST directives
         return Markdown("\n".join(["> **" + title(row) + "** (`" + judgment_id + "`)", ">"]
                                   + ["> " + line for line in body]))
@@ -52,7 +53,7 @@ def judgment(judgments: pd.DataFrame, judgment_id: str) -> Markdown:
         f":::{{admonition}} {title(row)}",
         f":class: nk-judgment nk-confidence-{row['confidence']}",
         f":name: {label(judgment_id)}",
-        "", *body, f" `{judgment_id}`", ":::"]))
+        "", *body, f" *Id:* {judgment_id}.", ":::"]))
 
 
 def key_judgments(judgments: pd.DataFrame) -> Markdown:
