@@ -190,6 +190,8 @@ def chapter_inputs() -> dict[str, list[Path]]:
         if "{code-cell}" not in text:
             continue
         deps[str(md.relative_to(ROOT))] = [ROOT / "data" / f"{t}.csv" for t in tables if f'"{t}"' in text]
+        # the extension writes each corrected chapter's correction line from corrections.csv
+        deps[str(md.relative_to(ROOT))].append(ROOT / "data" / "corrections.csv")
     return deps
 
 
