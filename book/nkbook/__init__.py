@@ -2,7 +2,8 @@
 
 Modules, each holding one thing:
 
-* ``data``: validated loading of ``data/`` (``load``), source flags, date labels
+* ``data``: validated loading of ``data/`` (``load``), coded-list tests (``has_code``), source
+  flags, date labels
 * ``theme``: the chart theme and the colours of actors, stances and outcomes
 * ``charts``: the chart builders the chapters call (``strip_chart``, ``estimates_chart`` ...)
 * ``describe``: text descriptions of charts, generated from their data
@@ -23,8 +24,8 @@ from .charts import (estimates_chart, monthly_chart, scorecard_chart, stance_cha
                      strip_chart, timeline_chart)
 from .claims import ClaimFalsified, claim
 from .codebook import schema_table
-from .data import (DATA, PACKAGE, ROOT, DataValidationError, date_label, flags, load, package,
-                   source_flags, sources_of, validation_errors, _validated)
+from .data import (DATA, PACKAGE, ROOT, DataValidationError, date_label, flags, has_code, load,
+                   package, source_flags, sources_of, validation_errors, _validated)
 from .describe import describe, describe_estimates, describe_monthly
 from .judgments import judgment, key_judgments
 from .render import IN_BOOK_BUILD, SPEC_MIME, render_bundle

@@ -112,32 +112,23 @@ def _reference_errors(package_path: Path, descriptor: dict) -> list[str]:
     coverage searches of judgments (x-coverage-references: rows of coverage)."""
     import csv
 
-    def ids_of(names):
-        found = set()
-        for res in descriptor["resources"]:
-            path = package_path.parent / res["path"]
-            if res["name"] in names and path.exists():
-                with path.open(encoding="utf-8", errors="replace", newline="") as fh:
-                    found |= {row.get("id", "") for row in csv.DictReader(fh)}
-        return found
+    def rows_of(res):  # errors="replace": a bad byte is reported by Frictionless already
+        with (package_path.parent / res["path"]).open(encoding="utf-8", errors="replace",
+                                                      newline="") as fh:
+            return list(csv.DictReader(fh))
 
+    present = [r for r in descriptor["resources"] if (package_path.parent / r["path"]).exists()]
+    ids = {r["name"]: {row.get("id", "") for row in rows_of(r)} for r in present}
     targets = {"x-row-references": (ROW_TABLES, "row of events, statements, estimates or legal"),
                "x-coverage-references": (("coverage",), "row of coverage")}
     messages = []
-    for res in descriptor["resources"]:
+    for res in present:
         path = package_path.parent / res["path"]
-        if not path.exists() or not any(k in res for k in targets):
-            continue
-        try:
-            shown = path.relative_to(ROOT)
-        except ValueError:
-            shown = path
-        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         for key, (names, what) in targets.items():
-            known = ids_of(names) if key in res else set()
+            known = set().union(*(ids.get(n, set()) for n in names))
             for column in res.get(key, []):
-                for line, row in enumerate(rows, start=2):
+                for line, row in enumerate(rows_of(res), start=2):
                     for ref in filter(None, (row.get(column) or "").split("; ")):
                         if ref not in known:
                             messages.append(f"{shown}, line {line} (id {row.get('id', '')!r}), "
@@ -233,6 +224,11 @@ def sources_of(row: pd.Series) -> list[str]:
     """The source keys of a row, in order (columns ``source_1``, ``source_2``, ...)."""
     cols = sorted(c for c in row.index if re.fullmatch(r"source_\d+", c))
     return [row[c] for c in cols if row[c]]
+
+
+def has_code(frame: pd.DataFrame, code: str, column: str = "topics") -> pd.Series:
+    """Whether each row's '; '-separated codes in ``column`` (topics, legal_bases) include ``code``."""
+    return frame[column].str.split("; ").map(lambda codes: code in codes)
 
 
 def date_label(row: pd.Series) -> str:
