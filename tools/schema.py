@@ -50,6 +50,12 @@ TOPICS = {
                "where they were given",
     "monitoring": "reports and briefings of the Multilateral Sanctions Monitoring Team and of "
                   "UN bodies (Security Council, Secretariat, rapporteurs) on the deployment",
+    "ceasefire": "negotiations on a ceasefire or settlement of the war (the US-led talks of "
+                 "2025 and others), their timing, and any place North Korea or its troops had "
+                 "in them",
+    "military-gains": "what North Korea gains from the war in military terms: combat "
+                      "experience, doctrine and tactics (drones), Russian technology or "
+                      "equipment, and what other governments say this means for them",
 }
 #: Legal bases a statement invokes for or against the deployment (statements.legal_bases).
 LEGAL_BASES = {
@@ -220,6 +226,13 @@ statements = table("statements", "Statements", "Public statements about the depl
                        s("actor", "Actor", "The state or body the speaker spoke for.", True,
                          enum=ACTORS),
                        s("speaker", "Speaker", "The person or body that spoke.", True),
+                       s("speaker_level", "Speaker's level", "leader (head of state or "
+                         "government, or the leadership body speaking in the leader's name) | "
+                         "senior official (minister, chief of staff, security council "
+                         "secretary, presidential aide, head of an intelligence service, "
+                         "secretary-general, regional governor) | spokesperson or other "
+                         "(spokespeople, ambassadors, deputy ministers, agencies, analysts).",
+                         True, enum=["leader", "senior official", "spokesperson or other"]),
                        s("channel", "Channel", "Where it was said: briefing, UN meeting, state "
                          "media, interview ...", True),
                        s("stance", "Stance", "Stance toward the deployment: deny | evade | "
@@ -341,8 +354,15 @@ scorecard = table("scorecard", "Scorecard", "Each expectation raised by the asse
                       s("chapter", "Chapter", "Label of the chapter that raises the expectation.",
                         True, enum=["ch-background", "ch-legitimacy", "ch-visit",
                                     "ch-cobelligerent", "ch-relations", "ch-domestic"]),
-                      s("expectation", "Expectation", "What the assessment expected, in the "
-                        "book's words.", True, maxLength=200),
+                      s("briefing_where", "Where the briefing says it", "The part and "
+                        "paragraph of the briefing the book follows (published 22 December "
+                        "2025) that states the expectation, e.g. 'Introduction, paragraph 3'.",
+                        pattern=r"^(Title|Overview|Introduction), paragraph \d$"),
+                      s("expectation", "Expectation", "What the briefing expected, in the "
+                        "book's words (never its sentences).", True, maxLength=200),
+                      s("judgment", "Judgment", "The judgments.csv row the outcome must agree "
+                        "with, if a chapter judges the same question.",
+                        pattern=r"^JU-[a-z0-9]+(-[a-z0-9]+)*$"),
                       s("outcome", "Outcome", "confirmed | partly | not borne out | too early "
                         "to tell, by the cut-off date.", True,
                         enum=["confirmed", "partly", "not borne out", "too early to tell"]),
@@ -383,6 +403,10 @@ judgments = table("judgments", "Judgments", "The book's key analytic judgments, 
                         "renamed.", True, unique=True, pattern=r"^JU-[a-z]+-[a-z0-9]+(-[a-z0-9]+)*$"),
                       s("chapter", "Chapter", "Label of the chapter that argues the judgment.",
                         True, enum=CHAPTERS),
+                      s("question", "Question", "Only on the chapter's answer (one per "
+                        "chapter): the question the chapter's title poses. The wording is then "
+                        "the chapter's two- or three-sentence answer, shown at its top.",
+                        maxLength=200),
                       {"name": "summary_rank", "type": "integer", "title": "Rank in the Summary",
                        "description": "Position among the Summary's key judgments; empty for a "
                                       "judgment shown only in its chapter.",
@@ -421,6 +445,68 @@ judgments = table("judgments", "Judgments", "The book's key analytic judgments, 
                        "message": "a negative claim held with high confidence needs the coverage "
                                   "search behind it"}], fks=False)
 scorecard["x-row-references"] = ["evidence"]
+
+HYPOTHESIS_IDS = r"HY-[a-z0-9]+(-[a-z0-9]+)*"
+hypotheses = table("hypotheses", "Hypotheses", "Rival explanations of why Russia and North "
+                   "Korea acknowledged the deployment on 26 and 28 April 2025, and the verdict "
+                   "of weighing them against the evidence (ach.csv).", [
+                       s("id", "Hypothesis id", "Stable id: HY-slug.", True, unique=True,
+                         pattern=rf"^{HYPOTHESIS_IDS}$"),
+                       {"name": "rank", "type": "integer", "title": "Order",
+                        "description": "Order in which the book lists the hypotheses.",
+                        "constraints": {"required": True, "minimum": 1}},
+                       s("name", "Explanation", "The explanation in a few words.", True,
+                         maxLength=80),
+                       s("wording", "Wording", "The explanation as a testable statement.", True,
+                         maxLength=400),
+                       s("verdict", "Verdict", "supported | partly supported | not supported: "
+                         "the result of the matrix, in the book's reading.", True,
+                         enum=["supported", "partly supported", "not supported"]),
+                       s("why", "Why", "Why the verdict follows from the matrix.", True,
+                         maxLength=500)], fks=False)
+
+ach = table("ach", "Matrix of competing hypotheses", "Each piece of evidence weighed against "
+            "each explanation of the timing: is it consistent with it, inconsistent, or "
+            "neither?", [
+                s("hypothesis", "Hypothesis", "The hypotheses.csv row.", True,
+                  pattern=rf"^{HYPOTHESIS_IDS}$"),
+                s("evidence", "Evidence", "Id of one events, statements or estimates row.",
+                  True, pattern=rf"^{ROW_IDS}$"),
+                s("rating", "Rating", "consistent | inconsistent | neutral: whether the row is "
+                  "what one would expect to see if the hypothesis were true.", True,
+                  enum=["consistent", "inconsistent", "neutral"]),
+                {"name": "diagnostic", "type": "boolean", "title": "Diagnostic",
+                 "description": "true if the row discriminates between hypotheses (it is rated "
+                                "differently for at least two of them).",
+                 "constraints": {"required": True}},
+                s("why", "Why", "Why the row is rated so, in the book's words.", True,
+                  maxLength=300)], primary=["hypothesis", "evidence"], fks=False)
+ach["schema"]["foreignKeys"] = [
+    {"fields": ["hypothesis"], "reference": {"resource": "hypotheses", "fields": ["id"]}}]
+ach["x-row-references"] = ["evidence"]
+
+watch = table("watch", "What to watch", "Indicators a reader can follow after the cut-off, "
+              "what each would show, and its status on the cut-off date.", [
+                  s("id", "Indicator id", "Stable id: WA-slug.", True, unique=True,
+                    pattern=r"^WA-[a-z0-9]+(-[a-z0-9]+)*$"),
+                  {"name": "rank", "type": "integer", "title": "Order",
+                   "description": "Order in which the book lists the indicators.",
+                   "constraints": {"required": True, "minimum": 1}},
+                  s("indicator", "Indicator", "What to watch for, in a few words.", True,
+                    maxLength=120),
+                  s("why", "Why it matters", "What it would show, and for whom.", True,
+                    maxLength=300),
+                  s("concerns", "Concerns", "Governments or bodies most affected, separated by "
+                    "'; ' (actor codes).", True),
+                  s("status", "Status at the cut-off", "observed | partly observed | not "
+                    "observed | unclear, on 22 December 2025.", True,
+                    enum=["observed", "partly observed", "not observed", "unclear"]),
+                  s("status_note", "Status note", "What the record shows at the cut-off, in the "
+                    "book's words.", True, maxLength=400),
+                  s("evidence", "Evidence", "Ids of the rows behind the status, separated by "
+                    "'; '; empty if nothing has been observed.",
+                    pattern=rf"^$|^{ROW_IDS}(; {ROW_IDS})*$")], fks=False)
+watch["x-row-references"] = ["evidence"]
 judgments["x-row-references"] = ["evidence"]
 judgments["x-coverage-references"] = ["coverage"]
 
@@ -511,7 +597,8 @@ package = {
     "description": f"Sourced data behind the book. Cut-off date: {CUTOFF}. Validated with "
                    "Frictionless (book/nkbook/data.py); row checks in each resource's x-checks.",
     "x-cutoff": CUTOFF,
-    "resources": [sources, events, statements, estimates, legal, scorecard, judgments, coverage,
+    "resources": [sources, events, statements, estimates, legal, scorecard, judgments,
+                  hypotheses, ach, watch, coverage,
                   coverage_queries, corrections, glossary, exclusions],
 }
 

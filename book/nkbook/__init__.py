@@ -11,6 +11,7 @@ Modules, each holding one thing:
 * ``text``: ``glue`` for numbers and figures in the prose, ``table`` for captioned tables
 * ``judgments``: the judgments of ``data/judgments.csv`` as the chapters show them
 * ``claims``: ``claim``, the check on a typed sentence the data could falsify
+* ``ach``: the matrix of competing hypotheses (``ach.matrix``, ``ach.tally``)
 * ``bibliography``: ``book/references.bib`` generated from ``data/sources.csv``
 * ``codebook``: the schema as tables for the codebook
 
@@ -20,8 +21,10 @@ The names below are the ones the chapters use; ``pd`` is pandas, for the chapter
 import pandas as pd
 
 from .bibliography import BIB_PATH, bibtex
-from .charts import (estimates_chart, monthly_chart, scorecard_chart, stance_chart,
-                     strip_chart, timeline_chart)
+from .charts import (estimates_chart, estimates_panels, evidence_chart, first_response_chart,
+                     monthly_chart, scorecard_chart, stance_chart, stance_ladder, strip_chart,
+                     timeline_chart, visits_chart)
+from . import ach
 from .claims import ClaimFalsified, claim
 from .codebook import schema_table
 from .data import (DATA, PACKAGE, ROOT, DataValidationError, date_label, flags, has_code, load,

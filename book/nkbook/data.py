@@ -77,6 +77,7 @@ def validation_errors(package_path: Path | str = PACKAGE) -> list[str]:
                 e.note = f"{rule['message']} ({rule['formula']})"
         tasks.append((res["path"], found))
     messages += _reference_errors(package_path, descriptor)
+    messages += _matrix_errors(package_path)
     for place, errors in tasks:
         csv_path = package_path.parent / place
         try:
@@ -134,6 +135,39 @@ def _reference_errors(package_path: Path, descriptor: dict) -> list[str]:
                             messages.append(f"{shown}, line {line} (id {row.get('id', '')!r}), "
                                             f"column {column!r}: [reference-error] {ref!r} is no "
                                             f"{what}")
+    return messages
+
+
+def _matrix_errors(package_path: Path) -> list[str]:
+    """The matrix of competing hypotheses (ach.csv) is complete: every evidence row is rated
+    against every hypothesis of hypotheses.csv, and ``diagnostic`` is true exactly when a
+    row's ratings differ between hypotheses."""
+    import csv
+
+    ach_path, hyp_path = package_path.parent / "ach.csv", package_path.parent / "hypotheses.csv"
+    if not (ach_path.exists() and hyp_path.exists()):
+        return []
+    with hyp_path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        hypotheses = [r.get("id", "") for r in csv.DictReader(fh)]
+    with ach_path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    shown = ach_path.relative_to(ROOT) if ach_path.is_relative_to(ROOT) else ach_path
+    ratings: dict[str, dict[str, str]] = {}
+    for row in rows:
+        ratings.setdefault(row.get("evidence", ""), {})[row.get("hypothesis", "")] = row.get("rating", "")
+    messages = []
+    for evidence, rated in ratings.items():
+        missing = [h for h in hypotheses if h not in rated]
+        if missing:
+            messages.append(f"{shown}, evidence {evidence!r}: [matrix-error] not rated against "
+                            f"{', '.join(missing)}")
+        diagnostic = len(set(rated.values())) > 1
+        for line, row in enumerate(rows, start=2):
+            if row.get("evidence") == evidence and (row.get("diagnostic", "").lower() == "true") != diagnostic:
+                messages.append(f"{shown}, line {line} (evidence {evidence!r}, hypothesis "
+                                f"{row.get('hypothesis')!r}), column 'diagnostic': [matrix-error] "
+                                f"should be {str(diagnostic).lower()}: the row's ratings "
+                                f"{'differ' if diagnostic else 'are the same'} across hypotheses")
     return messages
 
 

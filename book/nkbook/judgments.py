@@ -31,7 +31,14 @@ def _row(judgments: pd.DataFrame, judgment_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
+def is_answer(row: pd.Series) -> bool:
+    """The chapter's answer to the question its title poses (a row with a question)."""
+    return isinstance(row.get("question"), str) and bool(row["question"])
+
+
 def title(row: pd.Series) -> str:
+    if is_answer(row):
+        return f"In brief · {row['confidence']} confidence"
     return f"Judgment · {row['confidence']} confidence"
 
 
@@ -40,7 +47,10 @@ def judgment(judgments: pd.DataFrame, judgment_id: str) -> Markdown:
     row = _row(judgments, judgment_id)
     # ids as plain text, not code: a line may break at their hyphens (in the PDF too)
     evidence = ", ".join(row["evidence"].split("; "))
-    body = [md_escape(row["wording"]), "",
+    body = ([f"*The question:* {md_escape(row['question'])}", "",
+             f"*The answer:* {md_escape(row['wording'])}", ""] if is_answer(row)
+            else [md_escape(row["wording"]), ""])
+    body += [
             f"*Evidence:* {evidence}. *Would change it:* {md_escape(row['would_change'])}"]
     if row["kind"] == "intent":
         body[-1] += f" *Whose intent:* {md_escape(row['whose_intent'])}."
@@ -51,7 +61,8 @@ def judgment(judgments: pd.DataFrame, judgment_id: str) -> Markdown:
                                   + ["> " + line for line in body]))
     return Markdown("\n".join([
         f":::{{admonition}} {title(row)}",
-        f":class: nk-judgment nk-confidence-{row['confidence']}",
+        f":class: nk-judgment nk-confidence-{row['confidence']}"
+        + (" nk-answer" if is_answer(row) else ""),
         f":name: {label(judgment_id)}",
         "", *body, f" *Id:* {judgment_id}.", ":::"]))
 
