@@ -308,9 +308,9 @@ def record_ids() -> None:
 
 
 def main(argv: list[str]) -> None:
-    usage = ("usage: python3 run.py {build [--html-only] | test | bib | flags | ids | "
+    usage = ("usage: python3 run.py {build [--html-only] | test | bib | flags | ids | prose | "
              "lab [--port N] | rerun [chapter ...]}")
-    if not argv or argv[0] not in {"build", "test", "bib", "flags", "ids", "lab", "rerun"}:
+    if not argv or argv[0] not in {"build", "test", "bib", "flags", "ids", "prose", "lab", "rerun"}:
         fail(usage)
     if not in_venv():
         ensure_venv()
@@ -324,6 +324,8 @@ def main(argv: list[str]) -> None:
         write_flags()
     elif command == "ids":
         record_ids()
+    elif command == "prose":  # sentence length, "the data" as a subject, words per chapter
+        sys.exit(subprocess.run([sys.executable, str(ROOT / "tools" / "prose.py"), *argv[1:]]).returncode)
     elif command == "lab":
         lab(argv[1:])
     elif command == "rerun":

@@ -68,7 +68,7 @@ def judgment(judgments: pd.DataFrame, judgment_id: str) -> Markdown:
 
 
 def key_judgments(judgments: pd.DataFrame) -> Markdown:
-    """The Summary's numbered list: headline, confidence, wording, link to the chapter."""
+    """The Summary's numbered list: headline, confidence, links to the chapter and judgment."""
     rows = judgments[judgments["summary_rank"].notna()].sort_values("summary_rank")
     lines = []
     for n, (_, row) in enumerate(rows.iterrows(), start=1):
@@ -77,6 +77,8 @@ def key_judgments(judgments: pd.DataFrame) -> Markdown:
                              f"{row['id']} has {int(row['summary_rank'])}, expected {n}")
         where = (f"{{ref}}`{CHAPTER_TITLES[row['chapter']]} <{row['chapter']}>`, "
                  f"{{ref}}`judgment <{label(row['id'])}>`") if IN_BOOK_BUILD else row["chapter"]
-        lines.append(f"{n}. **{md_escape(row['headline'])}** ({row['confidence']} confidence). "
-                     f"{md_escape(row['wording'])} ({where})")
+        # the headline only: the full wording, evidence and what would change it are in the
+        # chapter's judgment block, one link away
+        lines.append(f"{n}. **{md_escape(row['headline'])}** ({row['confidence']} confidence; "
+                     f"{where})")
     return Markdown("\n".join(lines))
