@@ -129,3 +129,65 @@ def test_no_chart_counts_the_books_rows_or_mixes_quantities(html_dir, nk):
             quantities = {r.get("quantity") for r in rows if isinstance(r, dict)} - {None}
             if quantities and "y" in enc and enc["y"].get("type") == "quantitative":
                 assert len(quantities) == 1, f"{name}: one axis mixes {sorted(quantities)}"
+
+
+# --- rival explanations, context, what to watch, the briefing's scorecard -----------------
+
+
+def test_rival_explanations_are_weighed_in_a_matrix(nk, html_dir):
+    hypotheses, ach = nk.load("hypotheses"), nk.load("ach")
+    assert len(hypotheses) >= 4
+    assert set(ach["hypothesis"]) == set(hypotheses["id"])
+    evidence = set(ach["evidence"])
+    assert len(evidence) >= 10 and len(ach) == len(evidence) * len(hypotheses)
+    assert ach.groupby("evidence")["diagnostic"].first().sum() >= 5, "few rows discriminate"
+    page = (html_dir / "book" / "background.html").read_text(encoding="utf-8")
+    for label in ("tbl-ch2-matrix", "tbl-ch2-verdicts"):
+        table = re.search(rf'<table[^>]*id="{label}".*?</table>', page, re.S)
+        assert table, f"background: no table {label}"
+        for name in hypotheses["name"]:
+            assert html_lib.escape(name, quote=False) in table.group(0) or name in html_lib.unescape(table.group(0)), name
+    matrix = re.search(r'<table[^>]*id="tbl-ch2-matrix".*?</table>', page, re.S).group(0)
+    assert matrix.count("<tr") == len(evidence) + 1
+    # the chapter's answer rests on rows of the matrix
+    answer = nk.load("judgments").set_index("id").loc["JU-background-answer"]
+    assert set(answer["evidence"].split("; ")) & evidence, "the answer does not follow from the matrix"
+
+
+def test_the_missing_context_is_there(nk, html_dir):
+    page = (html_dir / "book" / "background.html").read_text(encoding="utf-8")
+    for label in ("ch-background-military", "ch-background-ceasefire",
+                  "ch-background-implications", "ch-background-watch"):
+        assert f'id="{label}"' in page, f"background: no section {label}"
+    start = page.index('id="ch-background-implications"')
+    implications = html_lib.unescape(page[start:page.index('id="ch-background-watch"')])
+    for who in ("South Korea", "United States", "Japan", "NATO", "China"):
+        assert who in implications, f"implications for {who} missing"
+    statements, events = nk.load("statements"), nk.load("events")
+    assert (nk.has_code(events, "ceasefire").sum() + nk.has_code(statements, "ceasefire").sum()) >= 10
+    assert (statements["actor"] == "China").sum() >= 5
+    assert (nk.has_code(statements, "military-gains")).sum() >= 5
+
+
+def test_what_to_watch_has_a_status_for_every_indicator(nk, html_dir):
+    watch = nk.load("watch")
+    assert len(watch) >= 8 and watch["status"].notna().all()
+    observed = watch[watch["status"] != "not observed"]
+    assert observed["evidence"].notna().all(), "an observed indicator without its evidence rows"
+    page = (html_dir / "book" / "background.html").read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*id="tbl-ch2-watch".*?</table>', page, re.S).group(0)
+    assert table.count("<tr") == len(watch) + 1
+
+
+def test_the_scorecard_tests_the_briefings_own_expectations(nk, html_dir):
+    scorecard, judgments = nk.load("scorecard"), nk.load("judgments").set_index("id")
+    assert scorecard["briefing_where"].notna().all(), "an expectation attributed to no place in the briefing"
+    linked = scorecard.dropna(subset=["judgment"])
+    assert len(linked) >= 6, "few expectations tied to the chapters' judgments"
+    for _, row in linked.iterrows():
+        assert row["judgment"] in judgments.index, row["id"]
+        assert row["confidence"] == judgments.loc[row["judgment"], "confidence"], \
+            f"{row['id']}: {row['confidence']} but {row['judgment']} is {judgments.loc[row['judgment'], 'confidence']}"
+    page = html_lib.unescape((html_dir / "book" / "scorecard.html").read_text(encoding="utf-8"))
+    for where in scorecard["briefing_where"]:
+        assert where in page

@@ -357,7 +357,7 @@ scorecard = table("scorecard", "Scorecard", "Each expectation raised by the asse
                       s("briefing_where", "Where the briefing says it", "The part and "
                         "paragraph of the briefing the book follows (published 22 December "
                         "2025) that states the expectation, e.g. 'Introduction, paragraph 3'.",
-                        pattern=r"^(Title|Overview|Introduction), paragraph \d$"),
+                        True, pattern=r"^(Title|Overview|Introduction), paragraph \d$"),
                       s("expectation", "Expectation", "What the briefing expected, in the "
                         "book's words (never its sentences).", True, maxLength=200),
                       s("judgment", "Judgment", "The judgments.csv row the outcome must agree "
