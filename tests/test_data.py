@@ -215,3 +215,17 @@ def test_month_precision_must_fall_on_the_first(nk, tmp_path):
     problems = nk.validation_errors(data / "datapackage.json")
     hits = [p for p in problems if "events.csv" in p and f"line {line}" in p and "'date'" in p]
     assert hits and "first of the month" in hits[0], problems[:3]
+
+
+def test_bibtex_keeps_a_percent_sign_in_a_title(nk):
+    """A "40%" in a headline must not become a LaTeX comment that unbalances the entry."""
+    import codecs
+
+    import latexcodec  # noqa: F401  (registers the ulatex codec pybtex uses)
+    from pybtex.database import parse_string
+    from pybtex.richtext import Text
+
+    sources = nk.load("sources").head(1).assign(title="Supplies 40% of the {ammunition}")
+    entry = next(iter(parse_string(nk.bibtex(sources), "bibtex").entries.values()))
+    text = str(Text.from_latex(entry.fields["title"]))
+    assert "40%" in text and "ammunition" in text

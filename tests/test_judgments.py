@@ -65,7 +65,8 @@ def test_every_judgment_is_shown_in_its_chapter_at_its_level(nk, html_dir):
         assert page.count(anchor) == 1, f"{row['id']}: {page.count(anchor)} blocks in its chapter"
         start = page.rindex("<div", 0, page.index(anchor))
         block = flat(html_text(page[start:page.index("</div>", page.index(anchor) + 1)]))
-        assert f"Judgment · {row['confidence']} confidence" in block, block[:200]
+        kind = "In brief" if row["question"] else "Judgment"   # a chapter's answer, or another
+        assert f"{kind} · {row['confidence']} confidence" in block, block[:200]
         assert flat(row["wording"]) in block, f"{row['id']}: wording not shown"
         for evidence in row["evidence"].split("; "):
             assert evidence in block, f"{row['id']}: evidence {evidence} not shown"
@@ -78,7 +79,7 @@ def test_summary_lists_the_key_judgments_at_their_levels(nk, html_dir):
     key = nk.load("judgments").dropna(subset=["summary_rank"]).sort_values("summary_rank")
     assert len(items) == len(key) >= 6
     for item, (_, row) in zip(items, key.iterrows()):
-        assert item.startswith(f"{flat(row['headline'])} ({row['confidence']} confidence)"), item[:160]
+        assert item.startswith(f"{flat(row['headline'])} ({row['confidence']} confidence;"), item[:160]
         assert f'#{row["id"].lower()}"' in section, f"{row['id']}: no link to the judgment"
 
 
@@ -209,14 +210,14 @@ def test_corrections_page_lists_every_correction_and_every_page_links_to_it(nk, 
         assert edition and link + "Corrections</a>" in edition.group(0), path.name
 
 
-def test_release_is_1_1_0():
+def test_release_is_1_2_0():
     import yaml
 
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    assert str(cff["version"]) == "1.1.0"
+    assert str(cff["version"]) == "1.2.0"
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(rf"^## 1\.1\.0 — {cff['date-released']}", changelog, flags=re.M), \
-        "CHANGELOG.md needs a dated 1.1.0 section"
+    assert re.search(rf"^## 1\.2\.0 — {cff['date-released']}", changelog, flags=re.M), \
+        "CHANGELOG.md needs a dated 1.2.0 section"
 
 
 def test_a_corrected_chapter_says_so_under_its_edition_line(nk, html_dir):

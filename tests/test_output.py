@@ -103,7 +103,10 @@ def test_text_from_the_data_is_escaped_everywhere(tmp_path):
     for raw in ('<script>alert("injected")', "<b>bold</b>", "<img src=x"):
         assert raw not in page, f"unescaped markup in the page: {raw}"
     assert "&lt;script&gt;alert" in page            # shown as text in the statements table
-    assert "\\u003cscript\\u003ealert" in page       # inert inside the chart's JSON spec
+    summary = (project / "_build" / "html" / "book" / "summary.html").read_text(encoding="utf-8")
+    for raw in ('<script>alert("injected")', "<b>bold</b>", "<img src=x"):
+        assert raw not in summary, f"unescaped markup in the summary: {raw}"
+    assert "\\u003cscript\\u003ealert" in summary    # inert inside the stance chart's JSON spec
     # and in a real browser nothing runs: no alert, the chart draws, the text is visible
     if shutil.which("chromium") and shutil.which("chromedriver"):
         from selenium import webdriver
@@ -125,6 +128,6 @@ def test_text_from_the_data_is_escaped_everywhere(tmp_path):
                 driver.switch_to.alert.text
             text = driver.execute_script("return document.body.innerText")
             assert "<script>alert(" in text and "<b>bold</b>" in text  # shown as text
-            assert driver.execute_script("return document.querySelectorAll('.nk-chart-ready').length") == 2
+            assert driver.execute_script("return document.querySelectorAll('.nk-chart-ready').length") == 3
         finally:
             driver.quit()

@@ -37,7 +37,8 @@ def test_pdf_has_the_chapter_and_numbered_figures_and_table(pdf_text):
     assert "Background and implications of the acknowledgment".upper() in pdf_text.upper()
     # Chapter 2 of the book: its figures and table are numbered 2.x
     assert re.search(r"Figure 2\.1: Key events", pdf_text)
-    assert re.search(r"Figure 2\.2: Statements on the deployment", pdf_text)
+    assert re.search(r"Figure 2\.2: Published figures of North Korean troops", pdf_text)
+    assert re.search(r"Figure 2\.3: Days from Ukraine", pdf_text)
     assert re.search(r"Table 2\.1: Russian and North Korean statements", pdf_text)
 
 

@@ -28,10 +28,12 @@ def figures():
 def main_text(page: str) -> str:
     """The words a reader reads in a page's article: no tables, figures, code, notes."""
     body = page[page.index('<article class="bd-article"'):page.index("</article>")]
-    for tag in ("table", "figure", "details", "script", "style", "aside"):
+    # the book's own lines above every page (edition, corrections, notebook links)
+    body = re.sub(r'<p class="nk-(edition|corrected|notebook|chart-noscript)".*?</p>', " ", body, flags=re.S)
+    for tag in ("table", "figure", "details", "summary", "script", "style", "aside"):
         body = re.sub(rf"<{tag}\b.*?</{tag}>", " ", body, flags=re.S)
     body = re.sub(r'<div class="cell_input.*?</div>\s*</div>', " ", body, flags=re.S)
-    body = re.sub(r'<section id="ch-[a-z]+-notes".*?</section>', " ", body, flags=re.S)
+    body = re.sub(r'<span id="ch-[a-z]+-notes"></span>.*', " ", body, flags=re.S)  # the notes
     body = re.sub(r'<section class="nk-cite".*?</section>', " ", body, flags=re.S)
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
@@ -65,7 +67,7 @@ def test_summary_is_at_most_900_words(html_dir):
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_chapter_opens_with_its_question_and_answer(stem, html_dir, nk):
     judgments = nk.load("judgments")
-    answers = judgments[(judgments["chapter"] == f"ch-{stem}") & judgments["question"].notna()]
+    answers = judgments[(judgments["chapter"] == f"ch-{stem}") & (judgments["question"].fillna("") != "")]
     assert len(answers) == 1, f"{stem}: {len(answers)} answer rows in data/judgments.csv"
     row = answers.iloc[0]
     page = (html_dir / "book" / f"{stem}.html").read_text(encoding="utf-8")
@@ -89,9 +91,9 @@ def test_citations_are_numbered_notes(stem, html_dir):
     assert "[^" not in source, f"{stem}: a MyST footnote (the notes come from the bibliography)"
     prose = re.sub(r"^```\{code-cell\}.*?^```$", "", source, flags=re.S | re.M)
     assert "{cite:p}" not in prose and "{cite:t}" not in prose, f"{stem}: an author-year citation"
-    notes = re.search(r'<section id="ch-[a-z]+-notes".*?</section>', page, re.S)
-    assert notes, f"{stem}: no Notes section"
-    entries = re.findall(r'<aside class="footnote brackets" id="([^"]+)"', notes.group(0))
+    assert f'<span id="ch-{stem}-notes"></span>' in page, f"{stem}: no Notes section"
+    notes = page[page.index(f'<span id="ch-{stem}-notes"></span>'):]
+    entries = re.findall(r'<aside class="footnote brackets" id="([^"]+)"', notes)
     calls = re.findall(r'class="footnote-reference brackets" href="#([^"]+)"', page)
     assert len(entries) >= 8, f"{stem}: {len(entries)} notes"
     assert set(calls) == set(entries), f"{stem}: notes without a call or calls without a note"
@@ -142,12 +144,11 @@ def test_rival_explanations_are_weighed_in_a_matrix(nk, html_dir):
     assert len(evidence) >= 10 and len(ach) == len(evidence) * len(hypotheses)
     assert ach.groupby("evidence")["diagnostic"].first().sum() >= 5, "few rows discriminate"
     page = (html_dir / "book" / "background.html").read_text(encoding="utf-8")
-    for label in ("tbl-ch2-matrix", "tbl-ch2-verdicts"):
-        table = re.search(rf'<table[^>]*id="{label}".*?</table>', page, re.S)
-        assert table, f"background: no table {label}"
-        for name in hypotheses["name"]:
-            assert html_lib.escape(name, quote=False) in table.group(0) or name in html_lib.unescape(table.group(0)), name
+    verdicts = html_lib.unescape(re.search(r'<table[^>]*id="tbl-ch2-verdicts".*?</table>', page, re.S).group(0))
     matrix = re.search(r'<table[^>]*id="tbl-ch2-matrix".*?</table>', page, re.S).group(0)
+    for _, h in hypotheses.iterrows():  # named in the verdicts, by code in the matrix's header
+        assert h["name"] in verdicts and h["verdict"] in verdicts, h["id"]
+        assert f"<p>H{h['rank']}</p>" in verdicts and f"<p>H{h['rank']}</p>" in matrix, h["id"]
     assert matrix.count("<tr") == len(evidence) + 1
     # the chapter's answer rests on rows of the matrix
     answer = nk.load("judgments").set_index("id").loc["JU-background-answer"]
@@ -161,8 +162,9 @@ def test_the_missing_context_is_there(nk, html_dir):
         assert f'id="{label}"' in page, f"background: no section {label}"
     start = page.index('id="ch-background-implications"')
     implications = html_lib.unescape(page[start:page.index('id="ch-background-watch"')])
-    for who in ("South Korea", "United States", "Japan", "NATO", "China"):
-        assert who in implications, f"implications for {who} missing"
+    for who in ("South Korea|Seoul", "United States|Washington|US ", "Japan|Tokyo", "NATO",
+                "China|Beijing"):
+        assert re.search(who, implications), f"implications for {who} missing"
     statements, events = nk.load("statements"), nk.load("events")
     assert (nk.has_code(events, "ceasefire").sum() + nk.has_code(statements, "ceasefire").sum()) >= 10
     assert (statements["actor"] == "China").sum() >= 5
@@ -173,7 +175,7 @@ def test_what_to_watch_has_a_status_for_every_indicator(nk, html_dir):
     watch = nk.load("watch")
     assert len(watch) >= 8 and watch["status"].notna().all()
     observed = watch[watch["status"] != "not observed"]
-    assert observed["evidence"].notna().all(), "an observed indicator without its evidence rows"
+    assert (observed["evidence"].fillna("") != "").all(), "an observed indicator without its evidence rows"
     page = (html_dir / "book" / "background.html").read_text(encoding="utf-8")
     table = re.search(r'<table[^>]*id="tbl-ch2-watch".*?</table>', page, re.S).group(0)
     assert table.count("<tr") == len(watch) + 1
@@ -181,8 +183,8 @@ def test_what_to_watch_has_a_status_for_every_indicator(nk, html_dir):
 
 def test_the_scorecard_tests_the_briefings_own_expectations(nk, html_dir):
     scorecard, judgments = nk.load("scorecard"), nk.load("judgments").set_index("id")
-    assert scorecard["briefing_where"].notna().all(), "an expectation attributed to no place in the briefing"
-    linked = scorecard.dropna(subset=["judgment"])
+    assert (scorecard["briefing_where"].fillna("") != "").all(), "an expectation attributed to no place in the briefing"
+    linked = scorecard[scorecard["judgment"].fillna("") != ""]
     assert len(linked) >= 6, "few expectations tied to the chapters' judgments"
     for _, row in linked.iterrows():
         assert row["judgment"] in judgments.index, row["id"]

@@ -446,15 +446,20 @@ judgments = table("judgments", "Judgments", "The book's key analytic judgments, 
                                   "search behind it"}], fks=False)
 scorecard["x-row-references"] = ["evidence"]
 
+def rank(what):
+    """The column giving the order in which the book lists ``what``."""
+    return {"name": "rank", "type": "integer", "title": "Order",
+            "description": f"Order in which the book lists the {what}.",
+            "constraints": {"required": True, "minimum": 1}}
+
+
 HYPOTHESIS_IDS = r"HY-[a-z0-9]+(-[a-z0-9]+)*"
 hypotheses = table("hypotheses", "Hypotheses", "Rival explanations of why Russia and North "
                    "Korea acknowledged the deployment on 26 and 28 April 2025, and the verdict "
                    "of weighing them against the evidence (ach.csv).", [
                        s("id", "Hypothesis id", "Stable id: HY-slug.", True, unique=True,
                          pattern=rf"^{HYPOTHESIS_IDS}$"),
-                       {"name": "rank", "type": "integer", "title": "Order",
-                        "description": "Order in which the book lists the hypotheses.",
-                        "constraints": {"required": True, "minimum": 1}},
+                       rank("hypotheses"),
                        s("name", "Explanation", "The explanation in a few words.", True,
                          maxLength=80),
                        s("wording", "Wording", "The explanation as a testable statement.", True,
@@ -489,9 +494,7 @@ watch = table("watch", "What to watch", "Indicators a reader can follow after th
               "what each would show, and its status on the cut-off date.", [
                   s("id", "Indicator id", "Stable id: WA-slug.", True, unique=True,
                     pattern=r"^WA-[a-z0-9]+(-[a-z0-9]+)*$"),
-                  {"name": "rank", "type": "integer", "title": "Order",
-                   "description": "Order in which the book lists the indicators.",
-                   "constraints": {"required": True, "minimum": 1}},
+                  rank("indicators"),
                   s("indicator", "Indicator", "What to watch for, in a few words.", True,
                     maxLength=120),
                   s("why", "Why it matters", "What it would show, and for whom.", True,

@@ -12,9 +12,15 @@ from .data import date_label, sources_of
 MARKS = {"consistent": "fits", "inconsistent": "against", "neutral": "·"}
 
 
+def code(rank: int) -> str:
+    """The short name of a hypothesis in the matrix's header: H1, H2 ..."""
+    return f"H{int(rank)}"
+
+
 def matrix(hypotheses: pd.DataFrame, ach: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """One line per evidence row (date order): its date, id, summary and sources, then one
-    column per hypothesis (named by ``name``) saying whether the row fits it."""
+    column per hypothesis (headed H1, H2 ... by rank, as in ``tally``) saying whether the row
+    fits it."""
     order = hypotheses.sort_values("rank")
     wide = ach.pivot(index="evidence", columns="hypothesis", values="rating")
     by_id = rows.set_index("id")
@@ -26,7 +32,7 @@ def matrix(hypotheses: pd.DataFrame, ach: pd.DataFrame, rows: pd.DataFrame) -> p
         "diagnostic": [bool(ach[ach["evidence"] == i]["diagnostic"].iloc[0]) for i in evidence["id"]],
     })
     for _, h in order.iterrows():
-        out[h["name"]] = [MARKS[wide.loc[i, h["id"]]] for i in out["id"]]
+        out[code(h["rank"])] = [MARKS[wide.loc[i, h["id"]]] for i in out["id"]]
     return out.sort_values(["date", "id"]).reset_index(drop=True)
 
 
@@ -35,6 +41,7 @@ def tally(hypotheses: pd.DataFrame, ach: pd.DataFrame) -> pd.DataFrame:
     this method the explanation with the least evidence against it is the strongest."""
     counts = ach.groupby(["hypothesis", "rating"]).size().unstack(fill_value=0)
     out = hypotheses.sort_values("rank").set_index("id")
+    out["code"] = out["rank"].map(code)
     for rating in MARKS:
         out[rating] = counts.get(rating, pd.Series(dtype=int)).reindex(out.index).fillna(0).astype(int)
     return out.reset_index()

@@ -19,8 +19,10 @@ _BASIS = {
 
 
 def _bib_text(text: str) -> str:
-    """Protect text for BibTeX: balanced braces only, no stray backslashes."""
-    return str(text).replace("\\", "/").replace("{", "(").replace("}", ")")
+    """Protect text for BibTeX: balanced braces only, no stray backslashes, and a percent sign
+    escaped (unescaped, it starts a LaTeX comment and swallows the rest of the field)."""
+    return (str(text).replace("\\", "/").replace("{", "(").replace("}", ")")
+            .replace("%", "\\%"))
 
 
 def bibtex(sources: pd.DataFrame | None = None) -> str:

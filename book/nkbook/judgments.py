@@ -8,11 +8,15 @@ lists the key judgments with ``nk.key_judgments(judgments)``.
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 from IPython.display import Markdown
 
+from .data import sources_of
+
 from .render import IN_BOOK_BUILD
 from .text import md_escape
+from .theme import PALETTE
 
 CHAPTER_TITLES = {"ch-background": "Background", "ch-legitimacy": "Legitimate act",
                   "ch-visit": "Pretext for a visit", "ch-cobelligerent": "Co-belligerent",
@@ -82,3 +86,39 @@ def key_judgments(judgments: pd.DataFrame) -> Markdown:
         lines.append(f"{n}. **{md_escape(row['headline'])}** ({row['confidence']} confidence; "
                      f"{where})")
     return Markdown("\n".join(lines))
+
+
+def evidence_chart(judgments: pd.DataFrame, rows: pd.DataFrame, sources: pd.DataFrame, *,
+                   title: str, description: str) -> alt.Chart:
+    """What each key judgment rests on: the sources of its evidence rows, by type, and how
+    many of those rows rest on one source only."""
+    key = judgments.dropna(subset=["summary_rank"]).sort_values("summary_rank")
+    kinds = sources.set_index("key")["source_type"]
+    by_id = rows.set_index("id")
+    records = []
+    for _, j in key.iterrows():
+        label = f"{int(j['summary_rank'])}. {j['headline']}"
+        ids = j["evidence"].split("; ")
+        keys = sorted({k for i in ids for k in sources_of(by_id.loc[i])})
+        for k in keys:
+            records.append({"judgment": label, "source_type": kinds[k], "key": k,
+                            "single": int(sum(bool(by_id.loc[i]["single_source"]) for i in ids))})
+    data = pd.DataFrame(records)
+    order = list(dict.fromkeys(data["judgment"]))
+    types = [t for t in kinds.unique() if t in set(data["source_type"])]
+    return (
+        alt.Chart(data, title=title, description=description)
+        .mark_bar()
+        .encode(
+            y=alt.Y("judgment:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("count():Q", title="Distinct sources behind the judgment's evidence",
+                    axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("source_type:N", title="Type of source", sort=types,
+                            scale=alt.Scale(domain=types, range=PALETTE[:len(types)])),
+            tooltip=[alt.Tooltip("judgment:N", title="Judgment"),
+                     alt.Tooltip("source_type:N", title="Type"),
+                     alt.Tooltip("count():Q", title="Sources"),
+                     alt.Tooltip("single:Q", title="Evidence rows with a single source")],
+        )
+        .properties(width="container", height=26 * len(order))
+    )
