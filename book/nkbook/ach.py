@@ -29,7 +29,7 @@ def matrix(hypotheses: pd.DataFrame, ach: pd.DataFrame, rows: pd.DataFrame) -> p
         "id": evidence["id"], "date": evidence["date"],
         "when": evidence.apply(date_label, axis=1), "summary": evidence["summary"],
         "cites": evidence.apply(sources_of, axis=1),
-        "diagnostic": [bool(ach[ach["evidence"] == i]["diagnostic"].iloc[0]) for i in evidence["id"]],
+        "diagnostic": evidence["id"].map(ach.groupby("evidence")["diagnostic"].first()).astype(bool),
     })
     for _, h in order.iterrows():
         out[code(h["rank"])] = [MARKS[wide.loc[i, h["id"]]] for i in out["id"]]

@@ -57,17 +57,14 @@ def matrix_errors(package_path: Path, root: Path) -> list[str]:
     ratings: dict[str, dict[str, str]] = {}
     for row in rows:
         ratings.setdefault(row.get("evidence", ""), {})[row.get("hypothesis", "")] = row.get("rating", "")
-    messages = []
-    for evidence, rated in ratings.items():
-        missing = [h for h in hypotheses if h not in rated]
-        if missing:
-            messages.append(f"{shown}, evidence {evidence!r}: [matrix-error] not rated against "
-                            f"{', '.join(missing)}")
-        diagnostic = len(set(rated.values())) > 1
-        for line, row in enumerate(rows, start=2):
-            if row.get("evidence") == evidence and (row.get("diagnostic", "").lower() == "true") != diagnostic:
-                messages.append(f"{shown}, line {line} (evidence {evidence!r}, hypothesis "
-                                f"{row.get('hypothesis')!r}), column 'diagnostic': [matrix-error] "
-                                f"should be {str(diagnostic).lower()}: the row's ratings "
-                                f"{'differ' if diagnostic else 'are the same'} across hypotheses")
+    messages = [f"{shown}, evidence {evidence!r}: [matrix-error] not rated against "
+                f"{', '.join(h for h in hypotheses if h not in rated)}"
+                for evidence, rated in ratings.items() if set(hypotheses) - set(rated)]
+    for line, row in enumerate(rows, start=2):
+        diagnostic = len(set(ratings[row.get("evidence", "")].values())) > 1
+        if (row.get("diagnostic", "").lower() == "true") != diagnostic:
+            messages.append(f"{shown}, line {line} (evidence {row.get('evidence')!r}, hypothesis "
+                            f"{row.get('hypothesis')!r}), column 'diagnostic': [matrix-error] "
+                            f"should be {str(diagnostic).lower()}: the row's ratings "
+                            f"{'differ' if diagnostic else 'are the same'} across hypotheses")
     return messages
