@@ -61,3 +61,68 @@ def build_copy(project: Path, env: dict | None = None, check: bool = True):
     if check:
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     return result
+
+
+# --------------------------------------------------------------------------------------
+# A real browser: Debian's chromium with the network blocked, on a local server of the site
+# --------------------------------------------------------------------------------------
+
+import functools  # noqa: E402
+import http.server  # noqa: E402
+import shutil  # noqa: E402
+import threading  # noqa: E402
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(html_dir):
+    handler = functools.partial(Quiet, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER), (
+        "install Debian's chromium and chromium-driver (.ci/run does)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-sync",
+                "--disable-component-update", "--window-size=1280,1000",
+                # the network is blocked: every host but the local test server is unknown
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait_for_charts(browser, timeout: float = 15) -> int:
+    """Wait until every chart of the open page is drawn or failed; return how many there are.
+
+    The browser is shared by the whole session: a test that resizes the window or switches
+    the colour mode puts it back (1280 x 1000, light) before it ends."""
+    import time
+
+    expected = browser.execute_script("return document.querySelectorAll('.nk-chart').length")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = browser.execute_script(
+            "return document.querySelectorAll('.nk-chart-ready, .nk-chart-error').length")
+        if done >= expected:
+            break
+        time.sleep(0.2)
+    return expected

@@ -5,52 +5,11 @@ alternatives."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import shutil
-import threading
 import time
 from urllib.parse import urlparse
 
-import pytest
-
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(html_dir):
-    handler = functools.partial(Quiet, directory=str(html_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER), (
-        "install Debian's chromium and chromium-driver (.ci/run does)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-sync",
-                "--disable-component-update", "--window-size=1280,1000",
-                # the network is blocked: every host but the local test server is unknown
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+from conftest import wait_for_charts
 
 
 def page_paths(html_dir):
@@ -66,14 +25,7 @@ def test_every_page_offline(browser, site, html_dir):
     for path in pages:
         browser.get_log("performance"), browser.get_log("browser")   # clear the logs
         browser.get(f"{site}/{path}")
-        expected = browser.execute_script("return document.querySelectorAll('.nk-chart').length")
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            done = browser.execute_script(
-                "return document.querySelectorAll('.nk-chart-ready, .nk-chart-error').length")
-            if done >= expected:
-                break
-            time.sleep(0.2)
+        expected = wait_for_charts(browser)
         time.sleep(0.3)
         drawn = browser.execute_script(
             "return Array.from(document.querySelectorAll('.nk-chart')).filter("
