@@ -398,4 +398,5 @@ def setup(app):
     app.connect("config-inited", set_edition)
     app.connect("html-page-context", page_context)
     app.add_css_file("nk.css")
+    app.setup_extension("nkbook_figures")  # downloads, data table and citation of each chart
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
