@@ -101,7 +101,8 @@ def tools_html(app, docname: str, figid: str, number: str, spec: dict, rows, lin
     files = f"{up}_figures/{figid}"
     title = figures.title_of(spec)
     meta = book.metadata()
-    text, bib = book.citations(app, docname, meta, figid, f"Figure {number}: {title}")
+    text, bib = book.citations(app, docname, meta, figid, f"Figure {number}: {title}",
+                               part_of="a figure of")
     page = f"{Path(docname).name}.html#{figid}"
     base = book.base_url(app)
     permalink = f"{base}/{docname}.html#{figid}" if base else page

@@ -168,8 +168,10 @@ def _bibtex_key(pagename: str, anchor: str = "") -> str:
     return f"nk_acknowledgment_{stem}"
 
 
-def citations(app, pagename: str, meta: dict, anchor: str = "", section: str = "") -> tuple[str, str]:
-    """APA-like text and BibTeX for a page (or one of its labelled sections)."""
+def citations(app, pagename: str, meta: dict, anchor: str = "", section: str = "",
+              part_of: str = "section of") -> tuple[str, str]:
+    """APA-like text and BibTeX for a page (or one of its labelled sections or figures:
+    ``part_of`` says which, in the BibTeX title)."""
     base = base_url(app)
     page_path = f"{pagename}.html" + (f"#{anchor}" if anchor else "")
     where = f"{base}/{page_path}" if base else f"{page_path} (in the online book)"
@@ -187,7 +189,7 @@ def citations(app, pagename: str, meta: dict, anchor: str = "", section: str = "
         text = (f"{meta['author']} ({year}). {what}. In {meta['title']} ({part}; {edition}). "
                 f"{where}")
         bib = [f"@incollection{{{_bibtex_key(pagename, anchor)},",
-               f"  title = {{{section + ' (section of: ' + title + ')' if section else title}}},",
+               f"  title = {{{section + f' ({part_of}: ' + title + ')' if section else title}}},",
                f"  booktitle = {{{meta['title']}}},"]
         if number:
             bib.append(f"  chapter = {{{number}}},")
