@@ -171,7 +171,8 @@
       view: { stroke: null },
       title: { color: page.text, subtitleColor: page.muted },
       axis: merge({ domainColor: page.muted, tickColor: page.muted, gridColor: page.grid }, label),
-      legend: label,
+      // symbols that no scale colours (the size legend's dots) drawn in the muted text colour
+      legend: merge({ symbolFillColor: page.muted, symbolStrokeColor: page.muted }, label),
       header: label,
       text: { color: page.text }
     };
@@ -271,6 +272,7 @@
     var state = el.nkChart;
     var width = drawingWidth(state.target);
     var spec = colourSpec(fitSpec(state.spec, width, fit));
+    el.dataset.nkDrawing = "1";   // removed when this drawing is final
     var drawing = window.vegaEmbed(state.target, spec, {
       renderer: "svg",
       actions: { export: true, source: false, compiled: false, editor: false },
@@ -294,8 +296,10 @@
         return render(el, { shrink: fit.shrink + out.svg + out.text, cut: fit.cut + out.text,
                             limit: Math.min(fit.limit, out.limit), round: fit.round + 1 });
       }
+      delete el.dataset.nkDrawing;
       el.classList.add("nk-chart-ready");
     }).catch(function (err) {
+      delete el.dataset.nkDrawing;
       showError(el, state.target, "The chart could not be drawn: " + err);
       if (window.console) { console.error(err); }
     });
