@@ -68,11 +68,35 @@
     }
   }
 
+  // Names for the controls the filter panes draw without one (their search inputs carry
+  // only a title; their lists scroll), and one name per table for its page navigation.
+  function nameControls(api) {
+    const container = api.table().container();
+    const caption = api.table().node().querySelector("caption");
+    const table = caption ? caption.textContent.replace(/\s*\(.*\)$/, "") : "table";
+    container.querySelectorAll("input[title]:not([aria-label])").forEach((input) => {
+      input.setAttribute("aria-label", input.title);
+    });
+    container.querySelectorAll(".dtsp-searchPane .dt-scroll-body").forEach((body) => {
+      const pane = body.closest(".dtsp-searchPane").querySelector("input[title]");
+      body.setAttribute("tabindex", "0");
+      body.setAttribute("role", "region");
+      body.setAttribute("aria-label", `${table}: ${pane ? pane.placeholder : "values"} to filter by`);
+    });
+    container.querySelectorAll('nav[aria-label="pagination"]').forEach((nav) => {
+      nav.setAttribute("aria-label", `Pages of the ${table.toLowerCase()} table`);
+    });
+  }
+
   function register(api) {
     if (api.nkExplore) return;
     api.nkExplore = true;
+    nameControls(api);
     labelRows(api);
-    api.on("draw", () => labelRows(api));
+    api.on("draw", () => {
+      labelRows(api);
+      nameControls(api);
+    });
     showAddressed();
   }
 

@@ -39,13 +39,16 @@ COLUMNS = {
 #: the columns offered as filter panes (SearchPanes)
 PANES = {"events": ["actor", "category"], "statements": ["actor", "stance"],
          "estimates": ["publisher_actor", "quantity"]}
+#: the headers of columns that hold text to read (given room to wrap)
+WIDE = {"Event", "Summary", "Speaker", "Publisher"}
 CAPTIONS = {"events": "Events", "statements": "Statements", "estimates": "Estimates"}
 
-# Registers each table for the row-address script (nk-explore.js). itables calls this
-# option without a `this`, so the DataTables API comes from the settings object.
-_REGISTER = ("function (settings) { var api = settings.api || settings.oInstance.api(); "
+# Registers each table, once, for the row-address script (nk-explore.js), after the table's
+# first draw. (itables 2.9.1 drops an ``initComplete`` given as a JavascriptFunction.)
+_REGISTER = ("function (settings) { if (settings.nkExplore) return; settings.nkExplore = true; "
+             "var api = settings.api || settings.oInstance.api(); setTimeout(function () { "
              "(window.nkExploreTables = window.nkExploreTables || []).push(api); "
-             "document.dispatchEvent(new CustomEvent('nk-explore-table', {detail: api})); }")
+             "document.dispatchEvent(new CustomEvent('nk-explore-table', {detail: api})); }, 0); }")
 
 
 def bundle_files() -> list[Path]:
@@ -104,13 +107,15 @@ def explore_options(name: str, frame: pd.DataFrame) -> dict:
         "table_id": f"nk-explore-{name}", "caption": f"{CAPTIONS[name]} ({len(frame)} rows)",
         "allow_html": True, "maxBytes": 0, "classes": "display compact nk-explore-table",
         "style": "table-layout:auto;width:100%;margin:0;caption-side:top",
-        "display_logo_when_loading": False, "pageLength": 10,
+        "display_logo_when_loading": False, "pageLength": 10, "autoWidth": False,
+        "columnDefs": [{"targets": [list(frame.columns).index(h) for h in frame.columns
+                                    if h in WIDE], "className": "nk-wide"}],
         "lengthMenu": [10, 25, 50, 100, {"label": "All", "value": -1}],
         "layout": {"top2": "searchPanes", "top1": "searchBuilder"},
         "searchPanes": {"columns": panes, "layout": f"columns-{len(panes)}",
                         "cascadePanes": True, "initCollapsed": False},
         "searchBuilder": {"columns": [list(frame.columns).index("Date")]},
-        "initComplete": _javascript_function(_REGISTER),
+        "drawCallback": _javascript_function(_REGISTER),
     }
     if IN_BOOK_BUILD:  # the page is book/explore.html; the static files are one level up
         options["dt_url"] = f"../_static/{BUNDLE_DIR}/dt_bundle.js"
