@@ -3,7 +3,9 @@
 * Chart libraries: at ``config-inited`` one JavaScript bundle holding vega, vega-lite and
   vega-embed (from ``vl-convert-python``, in the Vega-Lite version Altair uses) is written to
   ``book/_static/vendor/``; ``html-page-context`` adds it, with ``nk-charts.js``, to the pages
-  that hold a chart and to no other page. Nothing comes from a CDN.
+  that hold a chart and to no other page. Nothing comes from a CDN. The DataTables bundle
+  that itables ships is copied there too, for the "Explore the data" page (only that page
+  loads it, with ``nk-explore.js`` and ``nk-explore.css``).
 * Edition and citation: the version and release date come from ``CITATION.cff`` and the data
   cut-off from ``data/datapackage.json``. Every HTML page gets a line with the version, the
   cut-off and links to the PDF, the data and "How to cite"; Highwire Press ``citation_*`` and
@@ -104,6 +106,23 @@ def write_bundle(app, config) -> None:
     static_dir = str(STATIC)
     if static_dir not in config.html_static_path:
         config.html_static_path.append(static_dir)
+
+
+def write_explore_bundle(app, config) -> None:
+    """The "Explore the data" page's tables: copy the DataTables bundle that itables ships
+    (script and stylesheet) to ``book/_static/vendor/`` (nkbook.explore names the folder)."""
+    import shutil
+
+    from nkbook.explore import BUNDLE_DIR, bundle_files
+
+    target = STATIC / BUNDLE_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.parent.glob("itables-*"):
+        if old != target:
+            shutil.rmtree(old)
+    for source in bundle_files():
+        if not (target / source.name).exists() or (target / source.name).read_bytes() != source.read_bytes():
+            shutil.copyfile(source, target / source.name)
 
 
 def disable_thebe(app, config) -> None:
@@ -304,6 +323,9 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     if 'class="nk-chart"' in body:
         app.add_js_file(bundle_name(), loading_method="defer")
         app.add_js_file("nk-charts.js", loading_method="defer")
+    if 'class="nk-explore"' in body:  # the "Explore the data" page: row addresses
+        app.add_js_file("nk-explore.js", loading_method="defer")
+        app.add_css_file("nk-explore.css")
     if doctree is None:  # genindex, search: no edition line or citation
         return
     meta = metadata()
@@ -397,6 +419,7 @@ def setup(app):
     app.connect("doctree-resolved", drop_code_from_latex)
     app.connect("config-inited", disable_thebe)
     app.connect("config-inited", write_bundle)
+    app.connect("config-inited", write_explore_bundle)
     app.connect("config-inited", set_edition)
     app.connect("html-page-context", page_context)
     app.add_css_file("nk.css")

@@ -16,6 +16,8 @@ Modules, each holding one thing:
 * ``ach``: the matrix of competing hypotheses (``ach.matrix``, ``ach.tally``)
 * ``bibliography``: ``book/references.bib`` generated from ``data/sources.csv``
 * ``codebook``: the schema as tables for the codebook
+* ``explore``: the interactive tables of the "Explore the data" page (``explore_table``,
+  ``explore_setup``; itables with the DataTables bundle it ships)
 
 The names below are the ones the chapters use; ``pd`` is pandas, for the chapters' own code.
 """
@@ -27,6 +29,7 @@ from .charts import first_response_chart, stance_ladder, strip_chart, timeline_c
 from . import ach
 from .claims import ClaimFalsified, claim
 from .codebook import schema_table
+from .explore import explore_setup, explore_table
 from .data import (DATA, PACKAGE, ROOT, DataValidationError, date_label, flags, has_code, load,
                    package, source_flags, sources_of, validation_errors, _validated)
 from .judgments import evidence_chart, judgment, key_judgments
