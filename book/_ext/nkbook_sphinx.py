@@ -414,9 +414,28 @@ def drop_code_from_latex(app, doctree, docname) -> None:
             node.parent.remove(node)
 
 
+def latex_front_matter(app, doctree, docname) -> None:
+    """In the PDF the root page's toctrees become the chapters themselves and the contents
+    are LaTeX's (``tableofcontents`` in _config.yml's latex_elements): a rubric introducing
+    a toctree would be a heading alone before chapter 1. The first one becomes the switch
+    to arabic page numbers (chapter 1 starts on page 1); any other is dropped."""
+    if app.builder.format != "latex" or docname != app.config.root_doc:
+        return
+    first = True
+    for rubric in list(doctree.findall(nodes.rubric)):
+        following = rubric.next_node(descend=False, siblings=True)
+        if isinstance(following, nodes.compound) and "toctree-wrapper" in following["classes"]:
+            if first:
+                rubric.parent.insert(rubric.parent.index(rubric), nodes.raw(
+                    "", "\\clearpage\\pagenumbering{arabic}\n", format="latex"))
+            rubric.parent.remove(rubric)
+            first = False
+
+
 def setup(app):
     app.connect("html-page-context", notebook_downloads, priority=450)
     app.connect("doctree-resolved", drop_code_from_latex)
+    app.connect("doctree-resolved", latex_front_matter)
     app.connect("config-inited", disable_thebe)
     app.connect("config-inited", write_bundle)
     app.connect("config-inited", write_explore_bundle)
