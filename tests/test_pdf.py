@@ -164,3 +164,10 @@ def test_every_figure_caption_keeps_its_data_source(pdf_pages, tex):
         # (an inline literal may wrap after its dot: "data/statements. csv" in the text)
         assert re.search(r"Data: data/ ?[\w-]+\. ?csv", caption[:900]), \
             f"Figure {number} has no 'Data:' line: {caption[:300]}"
+
+
+def test_pdf_links_have_targets():
+    """Every internal link of the PDF lands somewhere (the judgments' links included)."""
+    log = (LATEX / "book.log").read_text(encoding="utf-8", errors="replace")
+    dead = re.findall(r"Hyper reference `([^']+)' on page", log.replace("\n", ""))
+    assert not dead, f"{len(dead)} PDF links without a target, e.g. {dead[:3]}"

@@ -414,6 +414,30 @@ def drop_code_from_latex(app, doctree, docname) -> None:
             node.parent.remove(node)
 
 
+def latex_admonition_targets(app, doctree, docname) -> None:
+    """A link target in the PDF for every named admonition (the judgments, ``:name: ju-...``):
+    Sphinx's LaTeX writer writes none for admonitions, so links to them were dead."""
+    if app.builder.format != "latex":
+        return
+    from sphinx import addnodes
+
+    for node in list(doctree.findall(nodes.Admonition)):
+        ids = [i for i in node.get("ids", []) if not i.startswith("id")]
+        owner = next((a for a in _ancestors(node) if isinstance(a, addnodes.start_of_file)), None)
+        if not ids or owner is None:
+            continue
+        labels = "".join(rf"\phantomsection\label{{\detokenize{{{owner['docname']}:{i}}}}}" for i in ids)
+        # after the title, which the writer sets as the environment's argument
+        node.insert(1 if node.children and isinstance(node[0], nodes.title) else 0,
+                    nodes.raw("", labels, format="latex"))
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def latex_front_matter(app, doctree, docname) -> None:
     """In the PDF the root page's toctrees become the chapters themselves and the contents
     are LaTeX's (``tableofcontents`` in _config.yml's latex_elements): a rubric introducing
@@ -436,6 +460,7 @@ def setup(app):
     app.connect("html-page-context", notebook_downloads, priority=450)
     app.connect("doctree-resolved", drop_code_from_latex)
     app.connect("doctree-resolved", latex_front_matter)
+    app.connect("doctree-resolved", latex_admonition_targets)
     app.connect("config-inited", disable_thebe)
     app.connect("config-inited", write_bundle)
     app.connect("config-inited", write_explore_bundle)
