@@ -2,6 +2,14 @@
 // vega, vega-lite and vega-embed come from the book's own static files (no CDN).
 (function () {
   "use strict";
+  // vega-embed's action menu: its <summary> shows only an icon; give it a name.
+  function labelActions(el) {
+    el.querySelectorAll(".vega-embed details > summary").forEach(function (summary) {
+      summary.setAttribute("aria-label", "Chart actions");
+      var icon = summary.querySelector("svg");
+      if (icon) { icon.setAttribute("aria-hidden", "true"); }
+    });
+  }
   function draw() {
     var containers = document.querySelectorAll(".nk-chart");
     containers.forEach(function (el) {
@@ -27,6 +35,7 @@
           svg.setAttribute("role", "img");
           svg.setAttribute("aria-label", el.getAttribute("aria-label") || "Chart");
         }
+        labelActions(el);
         el.classList.add("nk-chart-ready");
       }).catch(function (err) {
         target.textContent = "The chart could not be drawn: " + err;

@@ -1,0 +1,88 @@
+"""Every built page checked by axe-core (the pinned release run.py fetches) in the shared
+headless Chromium, in the theme's light and dark modes: no critical and no serious
+violation anywhere, the theme's own buttons and the charts' menus included. axe runs with
+its defaults (WCAG 2.x A and AA rules plus best practices). The counts per page, mode and
+impact are written to _build/axe-report.json."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+import run
+from conftest import ROOT, wait_for_charts
+from test_browser import page_paths
+
+MODES = ("light", "dark")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+REPORT = ROOT / "_build" / "axe-report.json"
+
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then(
+  r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(" "))}))),
+  e => done({error: String(e)}));
+"""
+
+
+def set_mode(browser, site, mode: str) -> None:
+    """The theme reads the colour mode from localStorage before it draws the page."""
+    browser.get(f"{site}/index.html")
+    browser.execute_script("localStorage.setItem('mode', arguments[0]);"
+                           "localStorage.setItem('theme', arguments[0]);", mode)
+
+
+@pytest.fixture(scope="module")
+def axe_results(browser, site, html_dir):
+    assert run.AXE_JS.exists(), (
+        f"{run.AXE_JS} missing: `python3 run.py test` downloads axe-core {run.AXE_VERSION}")
+    script = run.AXE_JS.read_text(encoding="utf-8")
+    assert f"axe v{run.AXE_VERSION}" in script[:100], f"{run.AXE_JS} is not axe {run.AXE_VERSION}"
+    browser.set_script_timeout(120)
+    results = {}
+    try:
+        for mode in MODES:
+            set_mode(browser, site, mode)
+            for path in page_paths(html_dir):
+                browser.get(f"{site}/{path}")
+                wait_for_charts(browser)
+                shown = browser.execute_script("return document.documentElement.dataset.theme")
+                assert shown == mode, f"{path}: theme shows {shown!r}, expected {mode!r}"
+                browser.execute_script(script)
+                found = browser.execute_async_script(RUN_AXE)
+                assert "error" not in found, f"{path} ({mode}): axe failed: {found}"
+                results[(path, mode)] = found
+    finally:
+        set_mode(browser, site, "light")
+    report = {"axe-core": run.AXE_VERSION, "pages": {}}
+    for (path, mode), found in sorted(results.items()):
+        counts = Counter()
+        for v in found:
+            counts[v["impact"]] += len(v["targets"])
+        entry = report["pages"].setdefault(path, {})
+        entry[mode] = {impact: counts[impact] for impact in IMPACTS}
+        entry[mode]["rules"] = sorted({v["id"] for v in found})
+    REPORT.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return results
+
+
+def test_axe_pinned_download_is_checked():
+    """The version the tests use is the one run.py verifies against the registry."""
+    assert run.AXE_JS.parent.name == f"axe-core-{run.AXE_VERSION}"
+    assert run.AXE_INTEGRITY.startswith("sha512-") and len(run.AXE_INTEGRITY) == 95
+
+
+def test_every_page_has_no_critical_or_serious_violation(axe_results, html_dir):
+    assert len(axe_results) == len(MODES) * len(page_paths(html_dir)) >= 30
+    problems = []
+    for (path, mode), found in sorted(axe_results.items()):
+        for v in found:
+            if v["impact"] in ("critical", "serious"):
+                problems.append(f"{path} ({mode}): {v['impact']} {v['id']} ({v['help']}), "
+                                f"{len(v['targets'])} nodes: {v['targets'][:3]}")
+    assert not problems, "\n".join(problems)
+    report = json.loads(REPORT.read_text(encoding="utf-8"))
+    assert set(report["pages"]) == set(page_paths(html_dir))
