@@ -75,6 +75,21 @@ def test_axe_pinned_download_is_checked():
     assert run.AXE_INTEGRITY.startswith("sha512-") and len(run.AXE_INTEGRITY) == 95
 
 
+def test_axe_finds_what_the_fixes_removed(browser, site, html_dir):
+    """The check can fail: an icon-only <summary> and a button whose aria-label leaves out
+    its visible text, put on a built page, are reported as serious."""
+    assert run.AXE_JS.exists(), f"{run.AXE_JS} missing: run `python3 run.py test`"
+    browser.get(f"{site}/book/intro.html")
+    browser.execute_script(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', arguments[0]);",
+        '<details><summary><svg width="9" height="9"></svg></summary>x</details>'
+        '<button aria-label="Mode">Light</button>')
+    browser.execute_script(run.AXE_JS.read_text(encoding="utf-8"))
+    found = {v["id"]: v["impact"] for v in browser.execute_async_script(RUN_AXE)}
+    assert found.get("summary-name") == "serious", found
+    assert found.get("label-content-name-mismatch") == "serious", found
+
+
 def test_every_page_has_no_critical_or_serious_violation(axe_results, html_dir):
     assert len(axe_results) == len(MODES) * len(page_paths(html_dir)) >= 30
     problems = []

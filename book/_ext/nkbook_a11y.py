@@ -3,7 +3,8 @@ axe-core over every page).
 
 * Theme templates: ``book/_templates`` comes first in ``templates_path``, so its copies of
   pydata-sphinx-theme's search button and colour-mode button win over the theme's. Their
-  accessible names now contain their visible text (axe ``label-content-name-mismatch``).
+  accessible names now contain their visible text (axe ``label-content-name-mismatch``);
+  the sidebar's logo link (the book's title) sits in a navigation landmark (axe ``region``).
 * Code-cell toggles (myst-nb's "Show code" / "Hide code"): the ``<summary>`` is named by its
   visible words instead of a fixed ``aria-label`` "Toggle hidden content".
 * Bibliography entries (docutils' citation list, which sphinxcontrib-bibtex fills): the
