@@ -2,7 +2,8 @@
 """Build and test the book with one command each (see README.md).
 
     python3 run.py build   # HTML in _build/html/, PDF in _build/latex/book.pdf
-    python3 run.py test    # the build above, then pytest on its real outputs
+    python3 run.py test    # the build above, then pytest on its real outputs (fetches the
+                           # pinned axe-core for the accessibility test first, see ensure_axe)
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
     python3 run.py flags   # recompute the single_source / weak_sources_only flags
     python3 run.py ids     # record new row ids in data/released_ids.txt (ids are forever)
@@ -148,6 +149,38 @@ def rerun(argv: list[str]) -> None:
         charts = sum(1 for v in glued.values() if v["kind"] == "chart")
         say(f"{name}: ran in a fresh kernel; {len(glued)} glued values ({charts} charts); "
             f"executed notebook: {out.relative_to(ROOT)}")
+
+
+# axe-core, the accessibility checker tests/test_a11y.py runs in Chromium: one pinned npm
+# release, checked against the registry's integrity (npm view axe-core@4.14.1 dist.integrity).
+AXE_VERSION = "4.14.1"
+AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+AXE_JS = VENV / "share" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+
+
+def ensure_axe() -> None:
+    """Download the pinned axe-core tarball from the npm registry (no node needed), verify
+    its sha512 integrity and extract axe.min.js to AXE_JS; nothing to do when it is there."""
+    if AXE_JS.exists():
+        return
+    import base64
+    import io
+    import tarfile
+    import urllib.request
+
+    url = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
+    say(f"downloading axe-core {AXE_VERSION} from {url}")
+    with urllib.request.urlopen(url, timeout=120) as response:
+        data = response.read()
+    got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    if got != AXE_INTEGRITY:
+        fail(f"axe-core {AXE_VERSION} tarball integrity {got} is not the pinned {AXE_INTEGRITY}")
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        script = tar.extractfile("package/axe.min.js").read()
+    AXE_JS.parent.mkdir(parents=True, exist_ok=True)
+    AXE_JS.with_suffix(".tmp").write_bytes(script)
+    AXE_JS.with_suffix(".tmp").replace(AXE_JS)
+    say(f"axe-core {AXE_VERSION}: {AXE_JS}")
 
 
 def in_venv() -> bool:
@@ -335,6 +368,7 @@ def main(argv: list[str]) -> None:
     elif command == "test":
         ensure_lab()  # the tests open a chapter in JupyterLab and rerun every chapter
         build(pdf=True)
+        ensure_axe()  # the accessibility test runs axe-core in Chromium
         result = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests", *argv[1:]], cwd=ROOT)
         sys.exit(result.returncode)
 

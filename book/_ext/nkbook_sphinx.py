@@ -468,4 +468,5 @@ def setup(app):
     app.connect("html-page-context", page_context)
     app.add_css_file("nk.css")
     app.setup_extension("nkbook_figures")  # downloads, data table and citation of each chart
+    app.setup_extension("nkbook_a11y")  # accessibility fixes (book/_ext/nkbook_a11y.py)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

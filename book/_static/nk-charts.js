@@ -18,6 +18,15 @@
 
   // --- small helpers ---------------------------------------------------------------------
 
+  // vega-embed's action menu: its <summary> shows only an icon; give it a name.
+  function labelActions(el) {
+    el.querySelectorAll(".vega-embed details > summary").forEach(function (summary) {
+      summary.setAttribute("aria-label", "Chart actions");
+      var icon = summary.querySelector("svg");
+      if (icon) { icon.setAttribute("aria-hidden", "true"); }
+    });
+  }
+
   function copy(value) { return JSON.parse(JSON.stringify(value)); }
 
   function isObject(value) { return value && typeof value === "object" && !Array.isArray(value); }
@@ -291,6 +300,7 @@
       el.dataset.nkMode = state.dark ? "dark" : "light";
       el.dataset.nkFit = JSON.stringify(fit);
       labelSvg(el, state.target);
+      labelActions(el);
       var out = excess(state.target, width);
       if ((out.svg || out.text) && fit.round < MAX_FIT_ROUNDS) {
         return render(el, { shrink: fit.shrink + out.svg + out.text, cut: fit.cut + out.text,
