@@ -456,7 +456,36 @@ def latex_front_matter(app, doctree, docname) -> None:
             first = False
 
 
+# Extensions that do not declare whether Sphinx may read and write in parallel (-j; run.py
+# builds with it), each checked, at the pinned version, to be safe:
+# * sphinx-multitoc-numbering 0.1.3 only replaces the toctree collector's section numbering,
+#   which runs in the main process once all documents are read;
+# * sphinx-external-toc 1.1.0 declares parallel reading safe; at writing time it only writes
+#   the root index.html redirect, at build-finished, in the main process.
+PARALLEL_SAFE = {"sphinx_multitoc_numbering": "0.1.3", "sphinx_external_toc": "1.1.0"}
+
+
+def declare_parallel_safe(app, config) -> None:
+    """Record, for the extensions checked above, what their setup() does not declare: without
+    it Sphinx warns (an error under -W) and reads or writes serially."""
+    from importlib.metadata import version
+
+    from sphinx.errors import ExtensionError
+
+    for name, checked in PARALLEL_SAFE.items():
+        ext = app.extensions.get(name)
+        if ext is None:
+            continue
+        if version(name.replace("_", "-")) != checked:
+            raise ExtensionError(f"{name} {version(name.replace('_', '-'))} is not the version "
+                                 f"{checked} checked for parallel builds (book/_ext/nkbook_sphinx.py)")
+        for attr in ("parallel_read_safe", "parallel_write_safe"):
+            if getattr(ext, attr) is None:
+                setattr(ext, attr, True)
+
+
 def setup(app):
+    app.connect("config-inited", declare_parallel_safe)
     app.connect("html-page-context", notebook_downloads, priority=450)
     app.connect("doctree-resolved", drop_code_from_latex)
     app.connect("doctree-resolved", latex_front_matter)
