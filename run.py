@@ -2,6 +2,10 @@
 """Build and test the book with one command each (see README.md).
 
     python3 run.py build   # HTML in _build/html/, PDF in _build/latex/book.pdf
+    python3 run.py preview [--port N]  # serve the book on 127.0.0.1:N (8000) and rebuild it
+                           # when a chapter, book/nkbook, book/_ext or a data file changes
+    python3 run.py prepare # validate data/, drop stale cache records (build's first step,
+                           # the preview's pre-build hook; --keep-html keeps the pages)
     python3 run.py test    # the build above, then pytest on its real outputs (fetches the
                            # pinned axe-core for the accessibility test first, see ensure_axe)
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
@@ -14,6 +18,9 @@ The first run creates a virtual environment in .venv/ and installs requirements.
 (exact pins) with constraints.txt (the full locked set); later runs reuse it until either
 file changes. The build is strict: a Sphinx warning, a failing notebook cell, a broken
 reference, an unknown citation or invalid data stops it with a non-zero exit status.
+The HTML build validates data/ once, then runs sphinx-build -j auto (notebooks execute in
+parallel in its reader processes) with the conf.py that `jupyter-book config sphinx`
+generates, written to _build/.sphinx/ (see sphinx_conf).
 """
 
 from __future__ import annotations

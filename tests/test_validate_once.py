@@ -28,10 +28,12 @@ def kernel_load(package, digest: str | None):
                           capture_output=True, text=True, timeout=300)
 
 
-def break_a_date(data):
+def break_a_precision(data):
+    """A value outside the schema's enum on line 2 (one that pandas would still read)."""
     path = data / "events.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[1] = re.sub(r",\d{4}-\d{2}-\d{2},", ",2025-13-45,", lines[1], count=1)
+    assert re.match(r"[^,]+,\d{4}-\d{2}-\d{2},day,", lines[1]), lines[1][:80]
+    lines[1] = lines[1].replace(",day,", ",fortnight,", 1)
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -40,13 +42,13 @@ def test_a_kernel_with_a_stale_or_absent_digest_validates_and_refuses_invalid_da
     shutil.copytree(ROOT / "data", data)
     package = data / "datapackage.json"
     valid = nk.data_digest(package)
-    break_a_date(data)
+    break_a_precision(data)
     assert nk.data_digest(package) != valid
     for digest in (valid, None, ""):              # stale (the data changed since), absent, empty
         result = kernel_load(package, digest)
         assert result.returncode != 0, f"digest {digest!r}: invalid data were loaded"
         assert "DataValidationError" in result.stderr and "loaded" not in result.stdout
-        assert "line 2" in result.stderr and "'date'" in result.stderr, result.stderr[-1500:]
+        assert "line 2" in result.stderr and "'date_precision'" in result.stderr, result.stderr[-1500:]
     # Only the digest of exactly these files skips validation (what run.py passes after it
     # validated them); this shows that the skip is real, so the count below means something.
     result = kernel_load(package, nk.data_digest(package))
