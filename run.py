@@ -201,14 +201,18 @@ def nkbook():
     return module
 
 
-def check_data() -> None:
+def check_data() -> str:
+    """Validate data/ and check the BibTeX; return the digest of the data validated."""
     nk = nkbook()
+    validated = nk.data_digest()  # taken first: data edited meanwhile will not match it
     problems = nk.validation_errors()
     if problems:
         fail(f"{len(problems)} problem(s) in data/:\n  " + "\n  ".join(problems))
+    os.environ["NKBOOK_VALIDATED_DATA"] = validated  # nk.load (nk.bibtex) need not validate again
     if nk.BIB_PATH.read_text(encoding="utf-8") != nk.bibtex():
         fail("book/references.bib is out of date with data/sources.csv; run: python3 run.py bib")
     say("data valid; book/references.bib matches data/sources.csv")
+    return validated
 
 
 GLOBAL_INPUTS = [
@@ -350,11 +354,8 @@ def sphinx_args(builder: str = "html") -> list[str]:
 
 def build_env() -> dict:
     """The environment of the Sphinx process and so of the kernels: the helper package
-    importable, and the digest of the validated data/ (see record_validated)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "book"))
-    if VALIDATED.exists():
-        env["NKBOOK_VALIDATED_DATA"] = VALIDATED.read_text(encoding="ascii").strip()
-    return env
+    importable (and NKBOOK_VALIDATED_DATA, once check_data has validated data/)."""
+    return dict(os.environ, PYTHONPATH=str(ROOT / "book"))
 
 
 def sphinx_build(builder: str = "html") -> None:
@@ -367,9 +368,8 @@ def sphinx_build(builder: str = "html") -> None:
 
 def prepare(keep_html: bool = False) -> None:
     """Validate data/ once, record its digest for the kernels, drop stale cache records."""
-    before = nkbook().data_digest()
     VALIDATED.unlink(missing_ok=True)
-    check_data()
+    validated = check_data()
     invalidate_stale_cache(keep_html=keep_html)
     sphinx_conf()
     # jupyter-cache creates its sqlite database on first use; two reader processes doing
@@ -377,9 +377,7 @@ def prepare(keep_html: bool = False) -> None:
     from jupyter_cache import get_cache
 
     get_cache(str(BUILD / ".jupyter_cache")).list_cache_records()
-    if nkbook().data_digest() == before:  # unchanged while it was validated
-        CONF_DIR.mkdir(parents=True, exist_ok=True)
-        VALIDATED.write_text(before + "\n", encoding="ascii")
+    VALIDATED.write_text(validated + "\n", encoding="ascii")
 
 
 # Not watched by the preview: build output, tests, tools, editors' and Python's leftovers.
@@ -413,9 +411,8 @@ def preview(argv: list[str]) -> None:
     cmd += [a for rx in PREVIEW_IGNORE_RE for a in ("--re-ignore", rx)]
     say(f"preview: http://127.0.0.1:{port}/ (first a build, then a rebuild on every change; "
         "Ctrl+C stops it)")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "book"))
     try:
-        sys.exit(subprocess.run(cmd, cwd=ROOT, env=env).returncode)
+        sys.exit(subprocess.run(cmd, cwd=ROOT, env=build_env()).returncode)
     except KeyboardInterrupt:
         say("preview stopped")
 
