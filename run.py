@@ -318,8 +318,11 @@ def sphinx_conf() -> Path:
     import yaml
     from jupyter_book.config import get_final_config
 
+    # external_toc_path as `jupyter-book build` sets it (absolute), so that the PDF build,
+    # which runs through jupyter-book on the same environment, does not see a changed
+    # configuration and re-read every document.
     config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT, cli_config={
-        "external_toc_path": "_toc.yml", "latex_individualpages": False})
+        "external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False})
     for key in CONFDIR_PATHS:
         value = config.get(key)
         if isinstance(value, str) and value and "://" not in value:
