@@ -350,9 +350,12 @@ def sphinx_conf() -> Path:
 
 
 def sphinx_args(builder: str = "html") -> list[str]:
-    """The arguments of sphinx-build (and sphinx-autobuild) for the book, strict."""
+    """The arguments of sphinx-build (and sphinx-autobuild) for the book, strict.
+
+    -T: when a reader process fails (a failing cell), Sphinx drops that process's log
+    messages and reports only the exception; its full traceback holds the cell's error."""
     return ["-b", builder, "-c", str(sphinx_conf()), "-d", str(BUILD / ".doctrees"), "-j", JOBS,
-            *STRICT, str(ROOT), str(BUILD / builder)]
+            "-T", *STRICT, str(ROOT), str(BUILD / builder)]
 
 
 def build_env() -> dict:
