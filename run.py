@@ -323,6 +323,11 @@ def sphinx_conf() -> Path:
     # configuration and re-read every document.
     config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT, cli_config={
         "external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False})
+    # A failing cell must not raise inside a reader process: Sphinx then drops that
+    # process's messages and can hang on the others (a worker blocked writing its results to
+    # a pipe nobody reads). myst-nb reports it as a warning instead, with the cell's
+    # traceback (nb_execution_show_tb), and -W --keep-going fails the build at its end.
+    config["nb_execution_raise_on_error"] = False
     for key in CONFDIR_PATHS:
         value = config.get(key)
         if isinstance(value, str) and value and "://" not in value:
@@ -352,8 +357,8 @@ def sphinx_conf() -> Path:
 def sphinx_args(builder: str = "html") -> list[str]:
     """The arguments of sphinx-build (and sphinx-autobuild) for the book, strict.
 
-    -T: when a reader process fails (a failing cell), Sphinx drops that process's log
-    messages and reports only the exception; its full traceback holds the cell's error."""
+    -T: should a reader process still fail, Sphinx drops that process's log messages and
+    reports only the exception; its full traceback holds the error."""
     return ["-b", builder, "-c", str(sphinx_conf()), "-d", str(BUILD / ".doctrees"), "-j", JOBS,
             "-T", *STRICT, str(ROOT), str(BUILD / builder)]
 
@@ -369,6 +374,9 @@ def sphinx_build(builder: str = "html") -> None:
     say(" ".join(["sphinx-build", *cmd[1:]]))
     result = subprocess.run(cmd, cwd=ROOT, env=build_env())
     if result.returncode != 0:
+        # Sphinx keeps a page read with warnings (a failing cell) as up to date; without its
+        # environment the next build re-reads every page (executed notebooks stay cached).
+        (BUILD / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
         fail(f"sphinx-build {builder} build failed (exit {result.returncode}); see the messages above")
 
 
