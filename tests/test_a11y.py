@@ -56,6 +56,7 @@ def axe_results(browser, site, html_dir):
         f"{run.AXE_JS} missing: `python3 run.py test` downloads axe-core {run.AXE_VERSION}")
     script = run.AXE_JS.read_text(encoding="utf-8")
     assert f"axe v{run.AXE_VERSION}" in script[:100], f"{run.AXE_JS} is not axe {run.AXE_VERSION}"
+    timeout = browser.timeouts.script
     browser.set_script_timeout(120)
     results = {}
     try:
@@ -76,6 +77,7 @@ def axe_results(browser, site, html_dir):
                 results[(path, mode)] = merged(found, opened)
     finally:
         set_mode(browser, site, "light")
+        browser.set_script_timeout(timeout)
     report = {"axe-core": run.AXE_VERSION, "pages": {}}
     for (path, mode), found in sorted(results.items()):
         counts = Counter()
@@ -88,10 +90,40 @@ def axe_results(browser, site, html_dir):
     return results
 
 
-def test_axe_pinned_download_is_checked():
-    """The version the tests use is the one run.py verifies against the registry."""
+def fake_tarball(script: bytes) -> bytes:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo("package/axe.min.js")
+        info.size = len(script)
+        tar.addfile(info, io.BytesIO(script))
+    return buffer.getvalue()
+
+
+def test_axe_download_is_checked_against_the_pinned_integrity(tmp_path, monkeypatch):
+    """ensure_axe keeps axe.min.js only from a tarball with the pinned sha512 (no network
+    here: the registry's answer is a tarball made in the test)."""
+    import base64
+    import hashlib
+    import io
+    import urllib.request
+
     assert run.AXE_JS.parent.name == f"axe-core-{run.AXE_VERSION}"
-    assert run.AXE_INTEGRITY.startswith("sha512-") and len(run.AXE_INTEGRITY) == 95
+    good = fake_tarball(b"/*! axe v0 */")
+    served = []
+    monkeypatch.setattr(urllib.request, "urlopen",
+                        lambda url, timeout: served.append(url) or io.BytesIO(good))
+    monkeypatch.setattr(run, "AXE_JS", tmp_path / "axe.min.js")
+    with pytest.raises(SystemExit):  # the tarball is not the pinned release
+        run.ensure_axe()
+    assert not run.AXE_JS.exists()
+    assert served == [f"https://registry.npmjs.org/axe-core/-/axe-core-{run.AXE_VERSION}.tgz"]
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(good).digest()).decode()
+    monkeypatch.setattr(run, "AXE_INTEGRITY", integrity)
+    run.ensure_axe()
+    assert run.AXE_JS.read_bytes() == b"/*! axe v0 */"
 
 
 def test_axe_finds_what_the_fixes_removed(browser, site, html_dir):

@@ -419,23 +419,15 @@ def latex_admonition_targets(app, doctree, docname) -> None:
     Sphinx's LaTeX writer writes none for admonitions, so links to them were dead."""
     if app.builder.format != "latex":
         return
-    from sphinx import addnodes
-
+    labels = app.env.domaindata["std"]["anonlabels"]  # label -> (docname, id)
     for node in list(doctree.findall(nodes.Admonition)):
-        ids = [i for i in node.get("ids", []) if not i.startswith("id")]
-        owner = next((a for a in _ancestors(node) if isinstance(a, addnodes.start_of_file)), None)
-        if not ids or owner is None:
+        targets = [(labels[i][0], i) for i in node.get("ids", []) if i in labels]
+        if not targets:
             continue
-        labels = "".join(rf"\phantomsection\label{{\detokenize{{{owner['docname']}:{i}}}}}" for i in ids)
+        tex = "".join(rf"\phantomsection\label{{\detokenize{{{doc}:{i}}}}}" for doc, i in targets)
         # after the title, which the writer sets as the environment's argument
         node.insert(1 if node.children and isinstance(node[0], nodes.title) else 0,
-                    nodes.raw("", labels, format="latex"))
-
-
-def _ancestors(node):
-    while node.parent is not None:
-        node = node.parent
-        yield node
+                    nodes.raw("", tex, format="latex"))
 
 
 def latex_front_matter(app, doctree, docname) -> None:

@@ -116,6 +116,11 @@
     return true;
   }
 
+  // As many legend columns as the width holds, one fewer for each redraw that still overflowed.
+  function legendColumns(width, fit) {
+    return Math.max(1, Math.floor(width / LEGEND_COLUMN_PX) - fit.round);
+  }
+
   // A copy of the spec fitted to `width` pixels. A drawing that still came out too wide is
   // fitted again (`fit.round` 1, 2, ...), tighter by what was measured: `fit.shrink` pixels
   // off the fixed-width views; `fit.cut` pixels more padding on the right for edge labels;
@@ -129,7 +134,7 @@
       fixed = fitFixedWidth(view, width, fit.shrink) || fixed;
     });
     // legends in rows of as many columns as the width holds, rather than one long row
-    var columns = Math.max(1, Math.floor(width / LEGEND_COLUMN_PX) - fit.round);
+    var columns = legendColumns(width, fit);
     // the first and last time labels inside the plot, not half past its edges
     merge(config, { axisX: { labelFlush: true } });
     merge(config, { legend: { columns: columns, labelLimit: Math.max(60, Math.min(width - 40, fit.limit)),
@@ -255,7 +260,10 @@
       var r = node.getBoundingClientRect(), over = Math.ceil(r.right - box.right);
       if (over > 0) {
         out.text = Math.max(out.text, over);
-        out.limit = Math.min(out.limit, Math.floor(r.width - over - 2));
+        // only a legend label that reached past the edge shortens the legend's labels
+        if (node.closest(".role-legend-label")) {
+          out.limit = Math.min(out.limit, Math.floor(r.width - over - 2));
+        }
       }
     });
     return out;
@@ -303,8 +311,11 @@
       labelActions(el);
       var out = excess(state.target, width);
       if ((out.svg || out.text) && fit.round < MAX_FIT_ROUNDS) {
+        // legend labels are shortened only once the legend is down to one column
+        var oneColumn = legendColumns(width, fit) === 1;
         return render(el, { shrink: fit.shrink + out.svg + out.text, cut: fit.cut + out.text,
-                            limit: Math.min(fit.limit, out.limit), round: fit.round + 1 });
+                            limit: oneColumn ? Math.min(fit.limit, out.limit) : fit.limit,
+                            round: fit.round + 1 });
       }
       delete el.dataset.nkDrawing;
       el.classList.add("nk-chart-ready");
