@@ -6,7 +6,8 @@
   web font (150 kB). ``book/_templates/layout.html`` drops that script; at the end of the
   build this module writes ``_static/nk-icons.css``: for each ``fa-*`` icon class that occurs
   in the built pages or the theme's scripts, and for each theme rule that draws a Font
-  Awesome glyph with ``content``, the same icon as an SVG mask in the text colour. The
+  Awesome glyph with ``content``, the same icon as an SVG mask in the text colour (in the
+  page's own font family, so that no box asks for Font Awesome's font). The
   shapes are the theme's own (its copy of Font Awesome Free, CC BY 4.0), read from that
   script at build time, so they follow the theme's version; no web font is loaded.
 * Search. With ``search_as_you_type`` off (the theme's default) the search box opens
@@ -54,12 +55,17 @@ def icon_table(script: str) -> dict[str, dict[str, tuple[int, int, str, str]]]:
 
 
 def mask(icon: tuple[int, int, str, str]) -> str:
-    """Declarations that draw the icon in the current text colour, 1em high."""
+    """The icon as the ``--nk-icon`` mask image of an empty ``content``."""
     w, h, _, path = icon
     svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'><path d='{path}'/></svg>"
-    url = 'url("data:image/svg+xml,' + quote(svg, safe=" /=:',.-") + '")'
-    return (f'content:"";display:inline-block;width:{w / h:.4f}em;height:1em;'
-            f"vertical-align:-.125em;background-color:currentColor;--nk-icon:{url};"
+    return 'content:"";--nk-icon:url("data:image/svg+xml,' + quote(svg, safe=" /=:',.-") + '")'
+
+
+def box(icon: tuple[int, int, str, str], height: str = "1em") -> str:
+    """Draw ``--nk-icon`` 1em high in the text colour (and in the page's font: no box asks
+    for Font Awesome's font)."""
+    return (f";font-family:inherit;display:inline-block;width:{icon[0] / icon[1]:.4f}em;height:1em;"
+            f"height:{height};vertical-align:-.125em;background-color:currentColor;"
             "-webkit-mask:var(--nk-icon) center/contain no-repeat;mask:var(--nk-icon) center/contain no-repeat")
 
 
@@ -96,8 +102,10 @@ def glyph_rules(css: str, packs: dict) -> list[str]:
         m = re.fullmatch(r'"(?:\\([0-9a-fA-F]{4,5})\s?|([\ue000-\uf8ff]))"', value)
         if m:
             code = (m.group(1) or f"{ord(m.group(2)):x}").lower()
-            if code in by_code:
-                rules.append(f"{selector.strip()}{{{mask(by_code[code])}}}")
+            if code in by_code:  # the base rule (it sets the font) also gets the box
+                icon = by_code[code]
+                sized = box(icon, "1lh" if "position:absolute" in body else "1em") if "font" in body else ""
+                rules.append(f"{selector.strip()}{{{mask(icon)}{sized}}}")
     return rules
 
 
@@ -111,11 +119,13 @@ def write_icons(app, exception) -> None:
     outdir = Path(app.outdir)
     rules = ["/* Written by book/_ext/nkbook_weight.py: the icons this book uses, from Font Awesome "
              "Free 6 (https://fontawesome.com, icons CC BY 4.0) as shipped by pydata-sphinx-theme. */"]
+    # An icon element keeps no Font Awesome font either: an empty line's strut would load it.
+    rules.append(",".join(f".{c}" for classes in PACKS.values() for c in classes) + "{font-family:inherit}")
     for name in sorted(used_classes(outdir)):
         for prefix, classes in PACKS.items():
             if name in packs[prefix]:
                 selectors = ",".join(f".{c}.fa-{name}::before" for c in classes)
-                rules.append(f"{selectors}{{{mask(packs[prefix][name])}}}")
+                rules.append(f"{selectors}{{{mask(packs[prefix][name])}{box(packs[prefix][name])}}}")
     for css in sorted((outdir / "_static" / "styles").glob("*.css")):
         rules += glyph_rules(css.read_text(encoding="utf-8"), packs)
     (outdir / "_static" / ICONS_CSS).write_text("\n".join(rules) + "\n", encoding="utf-8")
