@@ -35,7 +35,7 @@ def test_gzip_weight_within_limit(html_dir):
 
 @pytest.mark.xfail(strict=True, reason="issue 13 point 4 not met yet: chart pages load the vega "
                    "bundle (~0.88 MB) and their own HTML (0.3-0.45 MB: specs, data tables), the "
-                   "explore page the DataTables bundle (0.62 MB); see BENCHMARKS.md")
+                   "explore page the DataTables bundle (0.62 MB)")
 def test_uncompressed_weight_within_limit(html_dir):
     heavy = [f"{name}: {raw / 1e6:.2f} MB" for name, raw, _ in page_weights(html_dir) if raw > LIMIT_RAW]
     assert not heavy, f"pages over {LIMIT_RAW / 1e6:.1f} MB uncompressed: {heavy}"
