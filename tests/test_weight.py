@@ -53,7 +53,9 @@ def test_no_icon_script_and_every_icon_class_styled(html_dir):
     assert {"bars", "list", "magnifying-glass", "sun", "moon", "download"} <= used
     missing = [name for name in sorted(used) if f".fa-{name}::before" not in css]
     assert not missing, f"icon classes without a rule in nk-icons.css: {missing}"
-    assert "search" not in {p.name for p in page_loads(html_dir / "book" / "intro.html")}
+    loads = {p.name for p in page_loads(html_dir / "book" / "intro.html")}
+    assert not loads & {"searchindex.js", "searchtools.js", "language_data.js"}, loads
+    assert {"searchindex.js", "searchtools.js"} <= {p.name for p in page_loads(html_dir / "search.html")}
 
 
 def fetched(browser, site: str, html_dir: Path) -> set[Path]:
