@@ -41,11 +41,6 @@ BUILD = ROOT / "_build"
 PDF = BUILD / "latex" / "book.pdf"
 STRICT = ["-W", "-n", "--keep-going"]
 PDF_TOOLS = ["xelatex", "latexmk", "make", "pdftotext"]
-APT = (
-    "sudo apt-get install -y make latexmk texlive-xetex texlive-latex-recommended "
-    "texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf fonts-noto-cjk "
-    "poppler-utils chromium chromium-driver"
-)
 
 
 def say(msg: str) -> None:
@@ -77,8 +72,10 @@ def ensure_venv() -> None:
         say("creating the virtual environment .venv/")
         try:
             venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-        except Exception as exc:  # Debian without python3-venv lacks ensurepip
-            fail(f"could not create .venv ({exc}); on Debian/Ubuntu: sudo apt-get install -y python3-venv")
+        except Exception as exc:  # Debian's python3 without python3-venv lacks ensurepip
+            say(f"could not create .venv ({exc})")
+            ensure_system("venv")
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     if not stamp.exists() or stamp.read_text() != want:
         say("installing pinned requirements into .venv/")
         subprocess.run([str(VPY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
@@ -188,6 +185,25 @@ def ensure_axe() -> None:
     AXE_JS.with_suffix(".tmp").write_bytes(script)
     AXE_JS.with_suffix(".tmp").replace(AXE_JS)
     say(f"axe-core {AXE_VERSION}: {AXE_JS}")
+
+
+def ensure_system(purpose: str) -> None:
+    """The Debian packages the PDF (and, for the tests, Chromium) needs: installed by
+    tools/system.py when this runs as root or with password-less sudo, else the exact
+    command to run. Elsewhere than Debian/Ubuntu: the tools must be on PATH."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import system
+
+    if not system.is_debian():
+        missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
+        if missing:
+            fail(f"the PDF needs {', '.join(missing)} (Debian/Ubuntu packages: "
+                 f"{' '.join(system.PURPOSES[purpose])})")
+        return
+    try:
+        system.ensure(system.PURPOSES[purpose], say=say)
+    except system.SetupError as exc:
+        fail(str(exc))
 
 
 def in_venv() -> bool:
@@ -437,9 +453,7 @@ def build(pdf: bool = True) -> None:
     say(f"HTML: {BUILD / 'html' / 'index.html'}")
     if not pdf:
         return
-    missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
-    if missing:
-        fail(f"the PDF needs {', '.join(missing)}; install with:\n  {APT}")
+    ensure_system("build")
     # A fresh LaTeX directory each time: a stale .aux from an earlier, different book can
     # break the first xelatex pass ("File ended while scanning use of \bibcite").
     shutil.rmtree(BUILD / "latex", ignore_errors=True)
@@ -524,6 +538,7 @@ def main(argv: list[str]) -> None:
     elif command == "prepare":
         prepare(keep_html="--keep-html" in argv)
     elif command == "test":
+        ensure_system("test")  # the PDF's packages and Chromium for the browser tests
         ensure_lab()  # the tests open a chapter in JupyterLab and rerun every chapter
         build(pdf=True)
         ensure_axe()  # the accessibility test runs axe-core in Chromium

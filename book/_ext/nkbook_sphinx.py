@@ -490,4 +490,5 @@ def setup(app):
     app.add_css_file("nk.css")
     app.setup_extension("nkbook_figures")  # downloads, data table and citation of each chart
     app.setup_extension("nkbook_a11y")  # accessibility fixes (book/_ext/nkbook_a11y.py)
+    app.setup_extension("nkbook_weight")  # light pages: icons as CSS, search index on search.html only
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
