@@ -2,6 +2,7 @@
 """Build and test the book with one command each (see README.md).
 
     python3 run.py build   # HTML in _build/html/, PDF in _build/latex/book.pdf
+                           # (--html-only, --pdf-only: one of them)
     python3 run.py preview [--port N]  # serve the book on 127.0.0.1:N (8000) and rebuild it
                            # when a chapter, book/nkbook, book/_ext or a data file changes
     python3 run.py prepare # validate data/, drop stale cache records (build's first step,
@@ -217,17 +218,35 @@ def nkbook():
     return module
 
 
+def validation_inputs() -> str:
+    """Digest of what a validation's verdict depends on: data/ (schema included), the helper
+    package that checks it and the pinned packages (Frictionless among them)."""
+    return digest([ROOT / "data", ROOT / "book" / "nkbook", ROOT / "constraints.txt"])
+
+
 def check_data() -> str:
-    """Validate data/ and check the BibTeX; return the digest of the data validated."""
+    """Validate data/ and check the BibTeX; return the digest of the data validated.
+
+    Data that passed validation are not validated again while neither they nor the code
+    that validates them changed (their digest is kept in _build/.sphinx/): a no-change
+    rebuild, or a preview rebuild after a chapter edit, does not pay for it."""
     nk = nkbook()
     validated = nk.data_digest()  # taken first: data edited meanwhile will not match it
-    problems = nk.validation_errors()
-    if problems:
-        fail(f"{len(problems)} problem(s) in data/:\n  " + "\n  ".join(problems))
+    inputs = validation_inputs()
+    if PASSED.exists() and PASSED.read_text(encoding="ascii") == inputs:
+        say("data/ and the code that validates it unchanged since they passed validation")
+    else:
+        PASSED.unlink(missing_ok=True)
+        problems = nk.validation_errors()
+        if problems:
+            fail(f"{len(problems)} problem(s) in data/:\n  " + "\n  ".join(problems))
+        PASSED.parent.mkdir(parents=True, exist_ok=True)
+        PASSED.write_text(inputs, encoding="ascii")
+        say("data valid")
     os.environ["NKBOOK_VALIDATED_DATA"] = validated  # nk.load (nk.bibtex) need not validate again
     if nk.BIB_PATH.read_text(encoding="utf-8") != nk.bibtex():
         fail("book/references.bib is out of date with data/sources.csv; run: python3 run.py bib")
-    say("data valid; book/references.bib matches data/sources.csv")
+    say("book/references.bib matches data/sources.csv")
     return validated
 
 
@@ -312,6 +331,7 @@ def jb(builder: str) -> None:
 # processes of `-j`, each against the one jupyter-cache in _build/.jupyter_cache.
 CONF_DIR = BUILD / ".sphinx"  # the generated conf.py: build output, never committed
 VALIDATED = CONF_DIR / "validated-data.sha256"  # digest of the data/ that run.py validated
+PASSED = CONF_DIR / "passed-validation.sha256"  # validation_inputs() of the last data that passed
 # Reader processes: NKBOOK_JOBS overrides; "auto" is one per core.
 JOBS = os.environ.get("NKBOOK_JOBS", "auto")
 # Options that Sphinx resolves against the directory of conf.py. jupyter-book runs Sphinx
@@ -447,10 +467,11 @@ def preview(argv: list[str]) -> None:
         say("preview stopped")
 
 
-def build(pdf: bool = True) -> None:
+def build(html: bool = True, pdf: bool = True) -> None:
     prepare()
-    sphinx_build("html")
-    say(f"HTML: {BUILD / 'html' / 'index.html'}")
+    if html:
+        sphinx_build("html")
+        say(f"HTML: {BUILD / 'html' / 'index.html'}")
     if not pdf:
         return
     ensure_system("build")
@@ -464,8 +485,11 @@ def build(pdf: bool = True) -> None:
     missing_chars = [line for line in log.splitlines() if "Missing character" in line]
     if missing_chars:
         fail("glyphs missing from the PDF fonts:\n  " + "\n  ".join(missing_chars[:20]))
-    shutil.copy2(PDF, BUILD / "html" / "book.pdf")
-    say(f"PDF: {PDF} (also copied to {BUILD / 'html' / 'book.pdf'})")
+    if (BUILD / "html").is_dir():  # the web edition links to it
+        shutil.copy2(PDF, BUILD / "html" / "book.pdf")
+        say(f"PDF: {PDF} (also copied to {BUILD / 'html' / 'book.pdf'})")
+    else:
+        say(f"PDF: {PDF}")
 
 
 def write_flags() -> None:
@@ -508,7 +532,7 @@ def record_ids() -> None:
 
 
 def main(argv: list[str]) -> None:
-    usage = ("usage: python3 run.py {build [--html-only] | preview [--port N] | prepare [--keep-html] "
+    usage = ("usage: python3 run.py {build [--html-only | --pdf-only] | preview [--port N] | prepare [--keep-html] "
              "| test | bib | flags | ids | prose | lab [--port N] | rerun [chapter ...]}")
     if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "flags", "ids",
                                    "prose", "lab", "rerun"}:
@@ -532,7 +556,7 @@ def main(argv: list[str]) -> None:
     elif command == "rerun":
         rerun(argv[1:])
     elif command == "build":
-        build(pdf="--html-only" not in argv)
+        build(html="--pdf-only" not in argv, pdf="--html-only" not in argv)
     elif command == "preview":
         preview(argv[1:])
     elif command == "prepare":

@@ -15,7 +15,6 @@ For each numbered figure that holds a chart, when its page is written:
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from pathlib import Path
@@ -23,11 +22,11 @@ from pathlib import Path
 import vl_convert as vlc
 from docutils import nodes
 
+import nkbook as nk
 import nkbook_sphinx as book
 from nkbook import figures
 from nkbook.render import VL_VERSION, _static_spec, spec_from_html
 
-DATA = book.ROOT / "data"
 #: The tables whose rows the explore page lists (``explore.html#<row id>``).
 EXPLORED = ("events", "statements", "estimates")
 
@@ -36,18 +35,13 @@ def source_keys() -> dict[str, str]:
     """Row id -> its source keys ("; "-separated), for every table with source columns."""
     keys = {}
     for name in (*EXPLORED, "legal"):
-        with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                keys[row["id"]] = "; ".join(v for k, v in row.items() if k.startswith("source_") and v)
+        for _, row in nk.load(name).iterrows():
+            keys[row["id"]] = "; ".join(nk.sources_of(row))
     return keys
 
 
 def explored_ids() -> set[str]:
-    ids = set()
-    for name in EXPLORED:
-        with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-            ids |= {row["id"] for row in csv.DictReader(fh)}
-    return ids
+    return {i for name in EXPLORED for i in nk.load(name)["id"]}
 
 
 def figure_rows(spec: dict, keys: dict[str, str]):

@@ -41,6 +41,7 @@ from docutils import nodes
 # and for JupyterLab (SVG) otherwise. Kernels inherit it from this process.
 os.environ["NKBOOK_BUILD"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from nkbook.data import long_date  # noqa: E402
 from nkbook.render import SPEC_MIME, spec_from_html  # noqa: E402  (after NKBOOK_BUILD is set)
 
 HERE = Path(__file__).resolve().parent
@@ -68,10 +69,6 @@ def metadata() -> dict:
         "abstract": " ".join(str(cff.get("abstract", "")).split()),
         "keywords": cff.get("keywords", []),
     }
-
-
-def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def base_url(app) -> str:

@@ -217,6 +217,12 @@ def has_code(frame: pd.DataFrame, code: str, column: str = "topics") -> pd.Serie
     return frame[column].str.split("; ").map(lambda codes: code in codes)
 
 
+def long_date(day) -> str:
+    """A day written out: '28 April 2025' (a date, a datetime or an ISO string)."""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day:%B %Y}"
+
+
 def date_label(row: pd.Series) -> str:
     """A date as precise as the data say it is: '28 Apr 2025', 'Apr 2025' or '2025'."""
     d, precision = row["date"], row["date_precision"]
