@@ -15,6 +15,7 @@ For each numbered figure that holds a chart, when its page is written:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -31,17 +32,24 @@ from nkbook.render import VL_VERSION, _static_spec, spec_from_html
 EXPLORED = ("events", "statements", "estimates")
 
 
-def source_keys() -> dict[str, str]:
-    """Row id -> its source keys ("; "-separated), for every table with source columns."""
+@functools.lru_cache(maxsize=2)
+def _rows(digest: str) -> tuple[dict[str, str], set[str]]:
     keys = {}
     for name in (*EXPLORED, "legal"):
         for _, row in nk.load(name).iterrows():
             keys[row["id"]] = "; ".join(nk.sources_of(row))
-    return keys
+    return keys, {i for name in EXPLORED for i in nk.load(name)["id"]}
+
+
+def source_keys() -> dict[str, str]:
+    """Row id -> its source keys ("; "-separated), for every table with source columns
+    (read once per version of data/, not once per page)."""
+    return _rows(nk.data_digest())[0]
 
 
 def explored_ids() -> set[str]:
-    return {i for name in EXPLORED for i in nk.load(name)["id"]}
+    """The ids of the rows the explore page lists."""
+    return _rows(nk.data_digest())[1]
 
 
 def figure_rows(spec: dict, keys: dict[str, str]):
