@@ -281,8 +281,8 @@ def invalidate_stale_cache(keep_html: bool = False) -> None:
     re-executes a notebook only when its code cells change; neither notices an edited data
     file. So: if a global input changed (helper module, extension, configuration, schema,
     pinned packages), everything is rebuilt from scratch; if only data files changed, each
-    notebook that reads one of them loses its cache record and is marked for re-reading
-    (its file's mtime is bumped), and the other notebooks keep their cached outputs.
+    notebook that reads one of them loses its cache record and is listed for Sphinx to read
+    again (STALE), and the other notebooks keep their cached outputs.
     """
     import json
 
@@ -310,18 +310,15 @@ def invalidate_stale_cache(keep_html: bool = False) -> None:
             for record in cache.list_cache_records():
                 if any(Path(record.uri).resolve() == (ROOT / page).resolve() for page in changed):
                     cache.remove_cache(record.pk)
-            for page in changed:
-                os.utime(ROOT / page)
+            # Sphinx re-reads a page when its source changes; these are listed for the
+            # extension to add (book/_ext/nkbook_sphinx.py, reread_stale_pages). Bumping their
+            # mtimes instead would make the preview see the chapters change and build again.
+            pending = set(json.loads(STALE.read_text(encoding="utf-8"))) if STALE.exists() else set()
+            STALE.parent.mkdir(parents=True, exist_ok=True)
+            STALE.write_text(json.dumps(sorted(pending | {Path(p).with_suffix("").as_posix() for p in changed})),
+                             encoding="utf-8")
     BUILD.mkdir(exist_ok=True)
     stamp.write_text(json.dumps(current, indent=1, sort_keys=True))
-
-
-def jb(builder: str) -> None:
-    cmd = [str(VENV / "bin" / "jupyter-book"), "build", ".", "--builder", builder, *STRICT]
-    say(" ".join(cmd[1:]))
-    result = subprocess.run(cmd, cwd=ROOT, env=build_env())
-    if result.returncode != 0:
-        fail(f"jupyter-book {builder} build failed (exit {result.returncode}); see the messages above")
 
 
 # ---- Parallel HTML build, validation once, live preview (issue 13) -----------------------
@@ -332,6 +329,7 @@ def jb(builder: str) -> None:
 CONF_DIR = BUILD / ".sphinx"  # the generated conf.py: build output, never committed
 VALIDATED = CONF_DIR / "validated-data.sha256"  # digest of the data/ that run.py validated
 PASSED = CONF_DIR / "passed-validation.sha256"  # validation_inputs() of the last data that passed
+STALE = CONF_DIR / "stale-pages.json"  # pages whose data changed, for the next build to read again
 # Reader processes: NKBOOK_JOBS overrides; "auto" is one per core.
 JOBS = os.environ.get("NKBOOK_JOBS", "auto")
 # Options that Sphinx resolves against the directory of conf.py. jupyter-book runs Sphinx
@@ -357,7 +355,7 @@ def sphinx_conf() -> Path:
     # external_toc_path as `jupyter-book build` sets it (absolute), so that the PDF build,
     # which runs through jupyter-book on the same environment, does not see a changed
     # configuration and re-read every document.
-    config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT, cli_config={
+    config, meta = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT, cli_config={
         "external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False})
     # A failing cell must not raise inside a reader process: Sphinx then drops that
     # process's messages and can hang on the others (a worker blocked writing its results to
@@ -376,6 +374,14 @@ def sphinx_conf() -> Path:
              "import os", "import sys", ""]
     lines += [f"sys.path.insert(0, {str(ROOT / p)!r})" for p in local.values()]
     lines += [f"{key} = {config[key]!r}" for key in sorted(config)]
+    # jupyter-book applies _config.yml's latex_documents (targetname, title) once Sphinx has
+    # computed its default (jupyter_book.sphinx.build_sphinx); `config sphinx` leaves them out.
+    lines += ["", "# _config.yml's latex_documents, applied as jupyter-book applies them.",
+              f"_latex_doc_overrides = {meta['latex_doc_overrides']!r}", "",
+              "def _latex_documents(app, config):",
+              "    from jupyter_book.pdf import update_latex_documents",
+              "    config.latex_documents = update_latex_documents(config.latex_documents, _latex_doc_overrides)",
+              "", "def setup(app):  # after sphinx-external-toc has set the root document", "    app.connect('config-inited', _latex_documents, priority=900)"]
     lines += ["", "# The digest of data/ that run.py validated before this build (also the preview's",
               "# pre-build step): nkbook.load skips validating only data that hash to it.",
               f"_validated = {str(VALIDATED)!r}",
@@ -478,7 +484,14 @@ def build(html: bool = True, pdf: bool = True) -> None:
     # A fresh LaTeX directory each time: a stale .aux from an earlier, different book can
     # break the first xelatex pass ("File ended while scanning use of \bibcite").
     shutil.rmtree(BUILD / "latex", ignore_errors=True)
-    jb("pdflatex")
+    # As `jupyter-book build --builder pdflatex` does (the LaTeX builder, then the Makefile it
+    # writes: latexmk with xelatex), but on the HTML build's configuration and environment:
+    # the documents are not read again.
+    sphinx_build("latex")
+    say("make all-pdf (latexmk, xelatex) in _build/latex")
+    result = subprocess.run(["make", "all-pdf"], cwd=BUILD / "latex", env=build_env())
+    if result.returncode != 0:
+        fail(f"LaTeX failed (make all-pdf, exit {result.returncode}); see {BUILD / 'latex' / 'book.log'}")
     if not PDF.exists():
         fail(f"LaTeX ran but {PDF} was not produced")
     log = (BUILD / "latex" / "book.log").read_text(encoding="utf-8", errors="replace")

@@ -130,7 +130,7 @@ def disable_thebe(app, config) -> None:
     for event, listeners in app.events.listeners.items():
         listeners[:] = [
             listener for listener in listeners
-            if not getattr(listener.handler, "__module__", "").startswith("sphinx_thebe")
+            if not (getattr(listener.handler, "__module__", None) or "").startswith("sphinx_thebe")
         ]
     app.registry.css_files[:] = [c for c in app.registry.css_files if "thebe" not in str(c[0])]
     app.registry.js_files[:] = [j for j in app.registry.js_files if "thebe" not in str(j[0])]
@@ -473,8 +473,23 @@ def declare_parallel_safe(app, config) -> None:
                 setattr(ext, attr, True)
 
 
+# Pages to read again although their source did not change: run.py (prepare) lists, beside
+# the conf.py it generates, the notebooks whose data files changed since the last build.
+STALE_PAGES = "stale-pages.json"
+
+
+def reread_stale_pages(app, env, added, changed, removed) -> list[str]:
+    path = Path(app.confdir) / STALE_PAGES
+    if not path.exists():
+        return []
+    pages = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink()  # read by this build; a failed build drops the whole environment (run.py)
+    return [page for page in pages if page in env.found_docs and page not in added | changed]
+
+
 def setup(app):
     app.connect("config-inited", declare_parallel_safe)
+    app.connect("env-get-outdated", reread_stale_pages)
     app.connect("html-page-context", notebook_downloads, priority=450)
     app.connect("doctree-resolved", drop_code_from_latex)
     app.connect("doctree-resolved", latex_front_matter)
