@@ -102,6 +102,9 @@ def test_preview_rebuilds_on_a_data_edit_and_keeps_the_last_good_build(tmp_path)
         updated = wait_for(lambda: (fetch(page) or "").count(NEW_ID) and fetch(page), 240,
                            f"{NEW_ID} on the served background page", log)
         assert NEW_ID in updated
+        # the page is served as soon as it is written; the rebuild ends with "Serving on"
+        wait_for(lambda: "Serving on" in "".join(log).rsplit("Rebuilding...", 1)[-1], 240,
+                 "the rebuild after the new row to finish", log)
         built = project / "_build" / "html" / "book" / "background.html"
         good_mtime = built.stat().st_mtime_ns
 

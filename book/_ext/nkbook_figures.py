@@ -15,7 +15,6 @@ For each numbered figure that holds a chart, when its page is written:
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from pathlib import Path
@@ -32,24 +31,19 @@ from nkbook.render import VL_VERSION, _static_spec, spec_from_html
 EXPLORED = ("events", "statements", "estimates")
 
 
-@functools.lru_cache(maxsize=2)
-def _rows(digest: str) -> tuple[dict[str, str], set[str]]:
+#: Row id -> its source keys ("; "-separated), and the ids the explore page lists: read
+#: once, when the build starts (read_rows), right after run.py validated data/, so that a
+#: data file saved while pages are being written (in the preview) is not read half-way.
+ROWS: dict[str, dict[str, str] | set[str]] = {}
+
+
+def read_rows(app) -> None:
     keys = {}
     for name in (*EXPLORED, "legal"):
         for _, row in nk.load(name).iterrows():
             keys[row["id"]] = "; ".join(nk.sources_of(row))
-    return keys, {i for name in EXPLORED for i in nk.load(name)["id"]}
-
-
-def source_keys() -> dict[str, str]:
-    """Row id -> its source keys ("; "-separated), for every table with source columns
-    (read once per version of data/, not once per page)."""
-    return _rows(nk.data_digest())[0]
-
-
-def explored_ids() -> set[str]:
-    """The ids of the rows the explore page lists."""
-    return _rows(nk.data_digest())[1]
+    ROWS["keys"] = keys
+    ROWS["linked"] = {i for name in EXPLORED for i in nk.load(name)["id"]}
 
 
 def figure_rows(spec: dict, keys: dict[str, str]):
@@ -160,7 +154,7 @@ def figure_tools(app, doctree, docname) -> None:
         spec = spec_from_html(raw.astext())
         sentence = figures.alt_text(spec)
         if keys is None:
-            keys, linked = source_keys(), explored_ids()
+            keys, linked = ROWS["keys"], ROWS["linked"]
         rows = figure_rows(spec, keys)
         number = _number(app, docname, figid)
         write_files(Path(app.outdir), figid, spec, rows)
@@ -172,6 +166,7 @@ def figure_tools(app, doctree, docname) -> None:
 
 
 def setup(app):
+    app.connect("builder-inited", read_rows)
     app.connect("doctree-read", note_alt_text)
     app.connect("doctree-resolved", figure_tools)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
