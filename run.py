@@ -2,6 +2,11 @@
 """Build and test the book with one command each (see README.md).
 
     python3 run.py build   # HTML in _build/html/, PDF in _build/latex/book.pdf
+                           # (--html-only, --pdf-only: one of them)
+    python3 run.py preview [--port N]  # serve the book on 127.0.0.1:N (8000) and rebuild it
+                           # when a chapter, book/nkbook, book/_ext or a data file changes
+    python3 run.py prepare # validate data/, drop stale cache records (build's first step,
+                           # the preview's pre-build hook; --keep-html keeps the pages)
     python3 run.py test    # the build above, then pytest on its real outputs (fetches the
                            # pinned axe-core for the accessibility test first, see ensure_axe)
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
@@ -14,6 +19,9 @@ The first run creates a virtual environment in .venv/ and installs requirements.
 (exact pins) with constraints.txt (the full locked set); later runs reuse it until either
 file changes. The build is strict: a Sphinx warning, a failing notebook cell, a broken
 reference, an unknown citation or invalid data stops it with a non-zero exit status.
+The HTML build validates data/ once, then runs sphinx-build -j auto (notebooks execute in
+parallel in its reader processes) with the conf.py that `jupyter-book config sphinx`
+generates, written to _build/.sphinx/ (see sphinx_conf).
 """
 
 from __future__ import annotations
@@ -34,11 +42,6 @@ BUILD = ROOT / "_build"
 PDF = BUILD / "latex" / "book.pdf"
 STRICT = ["-W", "-n", "--keep-going"]
 PDF_TOOLS = ["xelatex", "latexmk", "make", "pdftotext"]
-APT = (
-    "sudo apt-get install -y make latexmk texlive-xetex texlive-latex-recommended "
-    "texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf fonts-noto-cjk "
-    "poppler-utils chromium chromium-driver"
-)
 
 
 def say(msg: str) -> None:
@@ -70,8 +73,10 @@ def ensure_venv() -> None:
         say("creating the virtual environment .venv/")
         try:
             venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-        except Exception as exc:  # Debian without python3-venv lacks ensurepip
-            fail(f"could not create .venv ({exc}); on Debian/Ubuntu: sudo apt-get install -y python3-venv")
+        except Exception as exc:  # Debian's python3 without python3-venv lacks ensurepip
+            say(f"could not create .venv ({exc})")
+            ensure_system("venv")
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     if not stamp.exists() or stamp.read_text() != want:
         say("installing pinned requirements into .venv/")
         subprocess.run([str(VPY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
@@ -183,6 +188,25 @@ def ensure_axe() -> None:
     say(f"axe-core {AXE_VERSION}: {AXE_JS}")
 
 
+def ensure_system(purpose: str) -> None:
+    """The Debian packages the PDF (and, for the tests, Chromium) needs: installed by
+    tools/system.py when this runs as root or with password-less sudo, else the exact
+    command to run. Elsewhere than Debian/Ubuntu: the tools must be on PATH."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import system
+
+    if not system.is_debian():
+        missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
+        if missing:
+            fail(f"the PDF needs {', '.join(missing)} (Debian/Ubuntu packages: "
+                 f"{' '.join(system.PURPOSES[purpose])})")
+        return
+    try:
+        system.ensure(system.PURPOSES[purpose], say=say)
+    except system.SetupError as exc:
+        fail(str(exc))
+
+
 def in_venv() -> bool:
     return Path(sys.prefix).resolve() == VENV.resolve()
 
@@ -194,14 +218,36 @@ def nkbook():
     return module
 
 
-def check_data() -> None:
+def validation_inputs() -> str:
+    """Digest of what a validation's verdict depends on: data/ (schema included), the helper
+    package that checks it and the pinned packages (Frictionless among them)."""
+    return digest([ROOT / "data", ROOT / "book" / "nkbook", ROOT / "constraints.txt"])
+
+
+def check_data() -> str:
+    """Validate data/ and check the BibTeX; return the digest of the data validated.
+
+    Data that passed validation are not validated again while neither they nor the code
+    that validates them changed (their digest is kept in _build/.sphinx/): a no-change
+    rebuild, or a preview rebuild after a chapter edit, does not pay for it."""
     nk = nkbook()
-    problems = nk.validation_errors()
-    if problems:
-        fail(f"{len(problems)} problem(s) in data/:\n  " + "\n  ".join(problems))
+    validated = nk.data_digest()  # taken first: data edited meanwhile will not match it
+    inputs = validation_inputs()
+    if PASSED.exists() and PASSED.read_text(encoding="ascii") == inputs:
+        say("data/ and the code that validates it unchanged since they passed validation")
+    else:
+        PASSED.unlink(missing_ok=True)
+        problems = nk.validation_errors()
+        if problems:
+            fail(f"{len(problems)} problem(s) in data/:\n  " + "\n  ".join(problems))
+        PASSED.parent.mkdir(parents=True, exist_ok=True)
+        PASSED.write_text(inputs, encoding="ascii")
+        say("data valid")
+    os.environ["NKBOOK_VALIDATED_DATA"] = validated  # nk.load (nk.bibtex) need not validate again
     if nk.BIB_PATH.read_text(encoding="utf-8") != nk.bibtex():
         fail("book/references.bib is out of date with data/sources.csv; run: python3 run.py bib")
-    say("data valid; book/references.bib matches data/sources.csv")
+    say("book/references.bib matches data/sources.csv")
+    return validated
 
 
 GLOBAL_INPUTS = [
@@ -228,15 +274,15 @@ def chapter_inputs() -> dict[str, list[Path]]:
     return deps
 
 
-def invalidate_stale_cache() -> None:
+def invalidate_stale_cache(keep_html: bool = False) -> None:
     """Re-execute exactly the notebooks whose inputs changed since the last build.
 
     Sphinx re-reads a page only when its own source changes, and the jupyter-cache
     re-executes a notebook only when its code cells change; neither notices an edited data
     file. So: if a global input changed (helper module, extension, configuration, schema,
     pinned packages), everything is rebuilt from scratch; if only data files changed, each
-    notebook that reads one of them loses its cache record and is marked for re-reading
-    (its file's mtime is bumped), and the other notebooks keep their cached outputs.
+    notebook that reads one of them loses its cache record and is listed for Sphinx to read
+    again (STALE), and the other notebooks keep their cached outputs.
     """
     import json
 
@@ -247,7 +293,9 @@ def invalidate_stale_cache() -> None:
     for page, files in deps.items():
         current[page] = digest(files) if files else ""
     if previous.get("global") != current["global"]:
-        stale = [BUILD / d for d in (".jupyter_cache", ".doctrees", "jupyter_execute", "html", "latex")]
+        stale = [BUILD / d for d in (".jupyter_cache", ".doctrees", "jupyter_execute", "latex")]
+        if not keep_html:  # the preview keeps serving the last pages until they are rewritten
+            stale.append(BUILD / "html")
         if any(p.exists() for p in stale):
             say("helper module, extension, configuration or schema changed: rebuilding everything")
         for path in stale:
@@ -262,43 +310,199 @@ def invalidate_stale_cache() -> None:
             for record in cache.list_cache_records():
                 if any(Path(record.uri).resolve() == (ROOT / page).resolve() for page in changed):
                     cache.remove_cache(record.pk)
-            for page in changed:
-                os.utime(ROOT / page)
+            # Sphinx re-reads a page when its source changes; these are listed for the
+            # extension to add (book/_ext/nkbook_sphinx.py, reread_stale_pages). Bumping their
+            # mtimes instead would make the preview see the chapters change and build again.
+            pending = set(json.loads(STALE.read_text(encoding="utf-8"))) if STALE.exists() else set()
+            STALE.parent.mkdir(parents=True, exist_ok=True)
+            STALE.write_text(json.dumps(sorted(pending | {Path(p).with_suffix("").as_posix() for p in changed})),
+                             encoding="utf-8")
     BUILD.mkdir(exist_ok=True)
     stamp.write_text(json.dumps(current, indent=1, sort_keys=True))
 
 
-def jb(builder: str) -> None:
-    cmd = [str(VENV / "bin" / "jupyter-book"), "build", ".", "--builder", builder, *STRICT]
-    say(" ".join(cmd[1:]))
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "book"))
-    result = subprocess.run(cmd, cwd=ROOT, env=env)
+# ---- Parallel HTML build, validation once, live preview (issue 13) -----------------------
+# The HTML is built by sphinx-build itself, with the configuration that `jupyter-book config
+# sphinx` generates from _config.yml and _toc.yml, so that it can read (and so execute) the
+# notebooks in parallel: myst-nb executes each notebook while Sphinx reads it, in the reader
+# processes of `-j`, each against the one jupyter-cache in _build/.jupyter_cache.
+CONF_DIR = BUILD / ".sphinx"  # the generated conf.py: build output, never committed
+VALIDATED = CONF_DIR / "validated-data.sha256"  # digest of the data/ that run.py validated
+PASSED = CONF_DIR / "passed-validation.sha256"  # validation_inputs() of the last data that passed
+STALE = CONF_DIR / "stale-pages.json"  # pages whose data changed, for the next build to read again
+# Reader processes: NKBOOK_JOBS overrides; "auto" is one per core.
+JOBS = os.environ.get("NKBOOK_JOBS", "auto")
+# Options that Sphinx resolves against the directory of conf.py. jupyter-book runs Sphinx
+# with the book's root as that directory; the generated conf.py lives in _build/.sphinx/, so
+# their relative values are made absolute (relative to the root, as jupyter-book reads them).
+CONFDIR_PATHS = ("html_favicon", "html_logo", "latex_logo", "bibtex_bibfiles", "html_static_path",
+                 "html_extra_path", "templates_path", "latex_additional_files")
+
+
+def sphinx_conf() -> Path:
+    """Write _build/.sphinx/conf.py: what `jupyter-book config sphinx .` writes (its code,
+    get_final_config, on the same options), plus the local extensions' folders on sys.path
+    and the kernels' VALIDATED digest. Regenerated when _config.yml, _toc.yml or the pinned
+    packages change (their digest is the file's first line)."""
+    conf = CONF_DIR / "conf.py"
+    stamp = "# inputs " + digest([ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "constraints.txt",
+                                 Path(__file__).resolve()]) + f" {ROOT}"  # it holds absolute paths
+    if conf.exists() and conf.read_text(encoding="utf-8").startswith(stamp + "\n"):
+        return CONF_DIR
+    import yaml
+    from jupyter_book.config import get_final_config
+
+    # external_toc_path as `jupyter-book build` sets it (absolute), so that the PDF build,
+    # which runs through jupyter-book on the same environment, does not see a changed
+    # configuration and re-read every document.
+    config, meta = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT, cli_config={
+        "external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False})
+    # A failing cell must not raise inside a reader process: Sphinx then drops that
+    # process's messages and can hang on the others (a worker blocked writing its results to
+    # a pipe nobody reads). myst-nb reports it as a warning instead, with the cell's
+    # traceback (nb_execution_show_tb), and -W --keep-going fails the build at its end.
+    config["nb_execution_raise_on_error"] = False
+    for key in CONFDIR_PATHS:
+        value = config.get(key)
+        if isinstance(value, str) and value and "://" not in value:
+            config[key] = str(ROOT / value)
+        elif isinstance(value, list):
+            config[key] = [str(ROOT / v) if isinstance(v, str) else v for v in value]
+    local = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"].get("local_extensions", {})
+    lines = [stamp, "# Generated by run.py (sphinx_conf) from _config.yml and _toc.yml, as",
+             "# `jupyter-book config sphinx .` generates it; do not edit: edit those files.",
+             "import os", "import sys", ""]
+    lines += [f"sys.path.insert(0, {str(ROOT / p)!r})" for p in local.values()]
+    lines += [f"{key} = {config[key]!r}" for key in sorted(config)]
+    # jupyter-book applies _config.yml's latex_documents (targetname, title) once Sphinx has
+    # computed its default (jupyter_book.sphinx.build_sphinx); `config sphinx` leaves them out.
+    lines += ["", "# _config.yml's latex_documents, applied as jupyter-book applies them.",
+              f"_latex_doc_overrides = {meta['latex_doc_overrides']!r}", "",
+              "def _latex_documents(app, config):",
+              "    from jupyter_book.pdf import update_latex_documents",
+              "    config.latex_documents = update_latex_documents(config.latex_documents, _latex_doc_overrides)",
+              "", "def setup(app):  # after sphinx-external-toc has set the root document", "    app.connect('config-inited', _latex_documents, priority=900)"]
+    lines += ["", "# The digest of data/ that run.py validated before this build (also the preview's",
+              "# pre-build step): nkbook.load skips validating only data that hash to it.",
+              f"_validated = {str(VALIDATED)!r}",
+              "if os.path.exists(_validated):",
+              "    with open(_validated, encoding='ascii') as _fh:",
+              "        os.environ['NKBOOK_VALIDATED_DATA'] = _fh.read().strip()",
+              "else:",
+              "    os.environ.pop('NKBOOK_VALIDATED_DATA', None)"]
+    CONF_DIR.mkdir(parents=True, exist_ok=True)
+    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    say(f"wrote {conf.relative_to(ROOT)} (jupyter-book config sphinx, from _config.yml and _toc.yml)")
+    return CONF_DIR
+
+
+def sphinx_args(builder: str = "html") -> list[str]:
+    """The arguments of sphinx-build (and sphinx-autobuild) for the book, strict.
+
+    -T: should a reader process still fail, Sphinx drops that process's log messages and
+    reports only the exception; its full traceback holds the error."""
+    return ["-b", builder, "-c", str(sphinx_conf()), "-d", str(BUILD / ".doctrees"), "-j", JOBS,
+            "-T", *STRICT, str(ROOT), str(BUILD / builder)]
+
+
+def build_env() -> dict:
+    """The environment of the Sphinx process and so of the kernels: the helper package
+    importable (and NKBOOK_VALIDATED_DATA, once check_data has validated data/)."""
+    return dict(os.environ, PYTHONPATH=str(ROOT / "book"))
+
+
+def sphinx_build(builder: str = "html") -> None:
+    cmd = [str(VENV / "bin" / "sphinx-build"), *sphinx_args(builder)]
+    say(" ".join(["sphinx-build", *cmd[1:]]))
+    result = subprocess.run(cmd, cwd=ROOT, env=build_env())
     if result.returncode != 0:
-        fail(f"jupyter-book {builder} build failed (exit {result.returncode}); see the messages above")
+        # Sphinx keeps a page read with warnings (a failing cell) as up to date; without its
+        # environment the next build re-reads every page (executed notebooks stay cached).
+        (BUILD / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        fail(f"sphinx-build {builder} build failed (exit {result.returncode}); see the messages above")
 
 
-def build(pdf: bool = True) -> None:
-    check_data()
-    invalidate_stale_cache()
-    jb("html")
-    say(f"HTML: {BUILD / 'html' / 'index.html'}")
+def prepare(keep_html: bool = False) -> None:
+    """Validate data/ once, record its digest for the kernels, drop stale cache records."""
+    VALIDATED.unlink(missing_ok=True)
+    validated = check_data()
+    invalidate_stale_cache(keep_html=keep_html)
+    sphinx_conf()
+    # jupyter-cache creates its sqlite database on first use; two reader processes doing
+    # that at once race ("table settings already exists", sphinx-doc/sphinx#12481).
+    from jupyter_cache import get_cache
+
+    get_cache(str(BUILD / ".jupyter_cache")).list_cache_records()
+    VALIDATED.write_text(validated + "\n", encoding="ascii")
+
+
+# Not watched by the preview: build output, tests, tools, editors' and Python's leftovers.
+PREVIEW_IGNORE = [BUILD, ROOT / "tests", ROOT / "tools", ROOT / ".ci", ROOT / ".github",
+                  ROOT / "book" / "_static" / "vendor"]
+PREVIEW_IGNORE_RE = [r"__pycache__", r"\.ipynb_checkpoints", r"\.py[co]$", r"~$", r"\.sw[px]$",
+                     r"/\.#"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def preview(argv: list[str]) -> None:
+    """Serve the book on 127.0.0.1 and rebuild it when a chapter, the helper package, the
+    extension, the configuration or a data file changes (sphinx-autobuild). Each rebuild
+    first runs `run.py prepare --keep-html` (validation, cache invalidation); when that
+    fails, sphinx-autobuild prints its messages and keeps serving the last good build."""
+    port = int(argv[argv.index("--port") + 1]) if "--port" in argv else 8000
+    port = port or free_port()
+    import shlex
+
+    hook = shlex.join([str(VPY), str(Path(__file__).resolve()), "prepare", "--keep-html"])
+    cmd = [str(VPY), "-m", "sphinx_autobuild", *sphinx_args("html"), "--host", "127.0.0.1",
+           "--port", str(port), "--pre-build", hook]
+    cmd += [a for path in PREVIEW_IGNORE for a in ("--ignore", str(path))]
+    cmd += [a for rx in PREVIEW_IGNORE_RE for a in ("--re-ignore", rx)]
+    say(f"preview: http://127.0.0.1:{port}/ (first a build, then a rebuild on every change; "
+        "Ctrl+C stops it)")
+    try:
+        sys.exit(subprocess.run(cmd, cwd=ROOT, env=build_env()).returncode)
+    except KeyboardInterrupt:
+        say("preview stopped")
+
+
+def build(html: bool = True, pdf: bool = True) -> None:
+    prepare()
+    if html:
+        sphinx_build("html")
+        say(f"HTML: {BUILD / 'html' / 'index.html'}")
     if not pdf:
         return
-    missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
-    if missing:
-        fail(f"the PDF needs {', '.join(missing)}; install with:\n  {APT}")
+    ensure_system("build")
     # A fresh LaTeX directory each time: a stale .aux from an earlier, different book can
     # break the first xelatex pass ("File ended while scanning use of \bibcite").
     shutil.rmtree(BUILD / "latex", ignore_errors=True)
-    jb("pdflatex")
+    # As `jupyter-book build --builder pdflatex` does (the LaTeX builder, then the Makefile it
+    # writes: latexmk with xelatex), but on the HTML build's configuration and environment:
+    # the documents are not read again.
+    sphinx_build("latex")
+    say("make all-pdf (latexmk, xelatex) in _build/latex")
+    result = subprocess.run(["make", "all-pdf"], cwd=BUILD / "latex", env=build_env())
+    if result.returncode != 0:
+        fail(f"LaTeX failed (make all-pdf, exit {result.returncode}); see {BUILD / 'latex' / 'book.log'}")
     if not PDF.exists():
         fail(f"LaTeX ran but {PDF} was not produced")
     log = (BUILD / "latex" / "book.log").read_text(encoding="utf-8", errors="replace")
     missing_chars = [line for line in log.splitlines() if "Missing character" in line]
     if missing_chars:
         fail("glyphs missing from the PDF fonts:\n  " + "\n  ".join(missing_chars[:20]))
-    shutil.copy2(PDF, BUILD / "html" / "book.pdf")
-    say(f"PDF: {PDF} (also copied to {BUILD / 'html' / 'book.pdf'})")
+    if (BUILD / "html").is_dir():  # the web edition links to it
+        shutil.copy2(PDF, BUILD / "html" / "book.pdf")
+        say(f"PDF: {PDF} (also copied to {BUILD / 'html' / 'book.pdf'})")
+    else:
+        say(f"PDF: {PDF}")
 
 
 def write_flags() -> None:
@@ -341,9 +545,10 @@ def record_ids() -> None:
 
 
 def main(argv: list[str]) -> None:
-    usage = ("usage: python3 run.py {build [--html-only] | test | bib | flags | ids | prose | "
-             "lab [--port N] | rerun [chapter ...]}")
-    if not argv or argv[0] not in {"build", "test", "bib", "flags", "ids", "prose", "lab", "rerun"}:
+    usage = ("usage: python3 run.py {build [--html-only | --pdf-only] | preview [--port N] | prepare [--keep-html] "
+             "| test | bib | flags | ids | prose | lab [--port N] | rerun [chapter ...]}")
+    if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "flags", "ids",
+                                   "prose", "lab", "rerun"}:
         fail(usage)
     if not in_venv():
         ensure_venv()
@@ -364,8 +569,13 @@ def main(argv: list[str]) -> None:
     elif command == "rerun":
         rerun(argv[1:])
     elif command == "build":
-        build(pdf="--html-only" not in argv)
+        build(html="--pdf-only" not in argv, pdf="--html-only" not in argv)
+    elif command == "preview":
+        preview(argv[1:])
+    elif command == "prepare":
+        prepare(keep_html="--keep-html" in argv)
     elif command == "test":
+        ensure_system("test")  # the PDF's packages and Chromium for the browser tests
         ensure_lab()  # the tests open a chapter in JupyterLab and rerun every chapter
         build(pdf=True)
         ensure_axe()  # the accessibility test runs axe-core in Chromium

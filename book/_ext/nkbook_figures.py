@@ -15,7 +15,6 @@ For each numbered figure that holds a chart, when its page is written:
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from pathlib import Path
@@ -23,31 +22,28 @@ from pathlib import Path
 import vl_convert as vlc
 from docutils import nodes
 
+import nkbook as nk
 import nkbook_sphinx as book
 from nkbook import figures
 from nkbook.render import VL_VERSION, _static_spec, spec_from_html
 
-DATA = book.ROOT / "data"
 #: The tables whose rows the explore page lists (``explore.html#<row id>``).
 EXPLORED = ("events", "statements", "estimates")
 
 
-def source_keys() -> dict[str, str]:
-    """Row id -> its source keys ("; "-separated), for every table with source columns."""
+#: Row id -> its source keys ("; "-separated), and the ids the explore page lists: read
+#: once, when the build starts (read_rows), right after run.py validated data/, so that a
+#: data file saved while pages are being written (in the preview) is not read half-way.
+ROWS: dict[str, dict[str, str] | set[str]] = {}
+
+
+def read_rows(app) -> None:
     keys = {}
     for name in (*EXPLORED, "legal"):
-        with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                keys[row["id"]] = "; ".join(v for k, v in row.items() if k.startswith("source_") and v)
-    return keys
-
-
-def explored_ids() -> set[str]:
-    ids = set()
-    for name in EXPLORED:
-        with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-            ids |= {row["id"] for row in csv.DictReader(fh)}
-    return ids
+        for _, row in nk.load(name).iterrows():
+            keys[row["id"]] = "; ".join(nk.sources_of(row))
+    ROWS["keys"] = keys
+    ROWS["linked"] = {i for name in EXPLORED for i in nk.load(name)["id"]}
 
 
 def figure_rows(spec: dict, keys: dict[str, str]):
@@ -158,7 +154,7 @@ def figure_tools(app, doctree, docname) -> None:
         spec = spec_from_html(raw.astext())
         sentence = figures.alt_text(spec)
         if keys is None:
-            keys, linked = source_keys(), explored_ids()
+            keys, linked = ROWS["keys"], ROWS["linked"]
         rows = figure_rows(spec, keys)
         number = _number(app, docname, figid)
         write_files(Path(app.outdir), figid, spec, rows)
@@ -170,6 +166,7 @@ def figure_tools(app, doctree, docname) -> None:
 
 
 def setup(app):
+    app.connect("builder-inited", read_rows)
     app.connect("doctree-read", note_alt_text)
     app.connect("doctree-resolved", figure_tools)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

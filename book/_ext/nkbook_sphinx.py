@@ -41,6 +41,7 @@ from docutils import nodes
 # and for JupyterLab (SVG) otherwise. Kernels inherit it from this process.
 os.environ["NKBOOK_BUILD"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from nkbook.data import long_date  # noqa: E402
 from nkbook.render import SPEC_MIME, spec_from_html  # noqa: E402  (after NKBOOK_BUILD is set)
 
 HERE = Path(__file__).resolve().parent
@@ -68,10 +69,6 @@ def metadata() -> dict:
         "abstract": " ".join(str(cff.get("abstract", "")).split()),
         "keywords": cff.get("keywords", []),
     }
-
-
-def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def base_url(app) -> str:
@@ -133,7 +130,7 @@ def disable_thebe(app, config) -> None:
     for event, listeners in app.events.listeners.items():
         listeners[:] = [
             listener for listener in listeners
-            if not getattr(listener.handler, "__module__", "").startswith("sphinx_thebe")
+            if not (getattr(listener.handler, "__module__", None) or "").startswith("sphinx_thebe")
         ]
     app.registry.css_files[:] = [c for c in app.registry.css_files if "thebe" not in str(c[0])]
     app.registry.js_files[:] = [j for j in app.registry.js_files if "thebe" not in str(j[0])]
@@ -448,7 +445,51 @@ def latex_front_matter(app, doctree, docname) -> None:
             first = False
 
 
+# Extensions that do not declare whether Sphinx may read and write in parallel (-j; run.py
+# builds with it), each checked, at the pinned version, to be safe:
+# * sphinx-multitoc-numbering 0.1.3 only replaces the toctree collector's section numbering,
+#   which runs in the main process once all documents are read;
+# * sphinx-external-toc 1.1.0 declares parallel reading safe; at writing time it only writes
+#   the root index.html redirect, at build-finished, in the main process.
+PARALLEL_SAFE = {"sphinx_multitoc_numbering": "0.1.3", "sphinx_external_toc": "1.1.0"}
+
+
+def declare_parallel_safe(app, config) -> None:
+    """Record, for the extensions checked above, what their setup() does not declare: without
+    it Sphinx warns (an error under -W) and reads or writes serially."""
+    from importlib.metadata import version
+
+    from sphinx.errors import ExtensionError
+
+    for name, checked in PARALLEL_SAFE.items():
+        ext = app.extensions.get(name)
+        if ext is None:
+            continue
+        if version(name.replace("_", "-")) != checked:
+            raise ExtensionError(f"{name} {version(name.replace('_', '-'))} is not the version "
+                                 f"{checked} checked for parallel builds (book/_ext/nkbook_sphinx.py)")
+        for attr in ("parallel_read_safe", "parallel_write_safe"):
+            if getattr(ext, attr) is None:
+                setattr(ext, attr, True)
+
+
+# Pages to read again although their source did not change: run.py (prepare) lists, beside
+# the conf.py it generates, the notebooks whose data files changed since the last build.
+STALE_PAGES = "stale-pages.json"
+
+
+def reread_stale_pages(app, env, added, changed, removed) -> list[str]:
+    path = Path(app.confdir) / STALE_PAGES
+    if not path.exists():
+        return []
+    pages = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink()  # read by this build; a failed build drops the whole environment (run.py)
+    return [page for page in pages if page in env.found_docs and page not in added | changed]
+
+
 def setup(app):
+    app.connect("config-inited", declare_parallel_safe)
+    app.connect("env-get-outdated", reread_stale_pages)
     app.connect("html-page-context", notebook_downloads, priority=450)
     app.connect("doctree-resolved", drop_code_from_latex)
     app.connect("doctree-resolved", latex_front_matter)
@@ -461,4 +502,5 @@ def setup(app):
     app.add_css_file("nk.css")
     app.setup_extension("nkbook_figures")  # downloads, data table and citation of each chart
     app.setup_extension("nkbook_a11y")  # accessibility fixes (book/_ext/nkbook_a11y.py)
+    app.setup_extension("nkbook_weight")  # light pages: icons as CSS, search index on search.html only
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,8 +30,9 @@ from . import ach
 from .claims import ClaimFalsified, claim
 from .codebook import schema_table
 from .explore import explore_setup, explore_table
-from .data import (DATA, PACKAGE, ROOT, DataValidationError, date_label, flags, has_code, load,
-                   package, source_flags, sources_of, validation_errors, _validated)
+from .data import (DATA, PACKAGE, ROOT, DataValidationError, data_digest, date_label, flags,
+                   has_code, load, package, source_flags, sources_of, validation_errors,
+                   _validated)
 from .judgments import evidence_chart, judgment, key_judgments
 from .panels import estimates_panels
 from .render import IN_BOOK_BUILD, SPEC_MIME, render_bundle

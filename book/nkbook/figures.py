@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .data import long_date
+
 #: How a mark reads in a sentence ("Dot chart", "Bar chart" ...).
 MARK_NAMES = {"circle": "Dot", "point": "Dot", "square": "Dot", "tick": "Tick", "bar": "Bar",
               "line": "Line", "area": "Area", "rect": "Heat-map", "rule": "Range"}
@@ -105,11 +107,6 @@ def _marks(spec: dict) -> list[str]:
     return marks
 
 
-def _long_date(iso: str) -> str:
-    day = pd.Timestamp(iso)
-    return f"{day.day} {day:%B %Y}"
-
-
 def alt_text(spec: dict, printed: bool = False) -> str:
     """One or two sentences on what the chart draws, generated from its spec.
 
@@ -122,7 +119,7 @@ def alt_text(spec: dict, printed: bool = False) -> str:
     span = ""
     if "date" in rows and (rows["date"] != "").any():
         dates = sorted(d for d in rows["date"] if d)
-        span = f", dated {_long_date(dates[0])} to {_long_date(dates[-1])}"
+        span = f", dated {long_date(dates[0])} to {long_date(dates[-1])}"
     shown = [title.lower() for field, title in columns(spec).items() if field != "id"]
     fields = f" ({', '.join(shown[:3])}{' and more' if len(shown) > 3 else ''})" if shown else ""
     where = ("the web edition lists them under the chart" if printed

@@ -1,0 +1,143 @@
+"""Light pages: only the icons the book shows, and no script a page does not use.
+
+* Icons. pydata-sphinx-theme puts Font Awesome's SVG-with-JavaScript framework
+  (``_static/scripts/fontawesome.js``, 1.5 MB: every free icon) on every page, and its
+  stylesheet draws a few more icons (admonition titles, download links) with Font Awesome's
+  web font (150 kB). ``book/_templates/layout.html`` drops that script; at the end of the
+  build this module writes ``_static/nk-icons.css``: for each ``fa-*`` icon class that occurs
+  in the built pages or the theme's scripts, and for each theme rule that draws a Font
+  Awesome glyph with ``content``, the same icon as an SVG mask in the text colour (in the
+  page's own font family, so that no box asks for Font Awesome's font). The
+  shapes are the theme's own (its copy of Font Awesome Free, CC BY 4.0), read from that
+  script at build time, so they follow the theme's version; no web font is loaded.
+* Search. With ``search_as_you_type`` off (the theme's default) the search box opens
+  ``search.html``; the other pages do not need Sphinx's search index (250 kB) and search
+  tools, which the theme loads on every page. The template drops them there.
+
+tests/test_weight.py checks every page's weight, all it loads included, and that every
+icon is drawn in Chromium.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+ICONS_CSS = "nk-icons.css"
+FA_SCRIPT = "fontawesome.js"
+PACKS = {"fas": ("fa-solid", "fas", "fa"), "far": ("fa-regular", "far"), "fab": ("fa-brands", "fab")}
+_ENTRY = re.compile(r'(?:"([^"]+)"|([\w$]+)):\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]+)","([^"]+)"\]')
+_PACK = re.compile(r'var p=\{(.*?)\};.*?d\("(fa[srb])",p\)', re.S)
+
+
+def without_lines(markup, *needles):
+    """Jinja filter: the rendered markup without the lines that contain any of ``needles``."""
+    from markupsafe import Markup
+
+    return Markup("\n".join(line for line in str(markup).split("\n")
+                            if not any(n in line for n in needles)))
+
+
+def icon_table(script: str) -> dict[str, dict[str, tuple[int, int, str, str]]]:
+    """{pack: {name or alias: (width, height, codepoint, path)}} from Font Awesome's script."""
+    packs: dict[str, dict[str, tuple[int, int, str, str]]] = {}
+    for body, prefix in _PACK.findall(script):
+        table = packs.setdefault(prefix, {})
+        for quoted, bare, w, h, aliases, code, path in _ENTRY.findall(body):
+            icon = (int(w), int(h), code, path)
+            table[quoted or bare] = icon
+            for alias in re.findall(r'"([^"]+)"', aliases):
+                table.setdefault(alias, icon)
+    if set(packs) != set(PACKS) or not all(packs.values()):
+        raise RuntimeError(f"could not read Font Awesome's icons from {FA_SCRIPT} (packs: {sorted(packs)})")
+    return packs
+
+
+def mask(icon: tuple[int, int, str, str]) -> str:
+    """The icon as the ``--nk-icon`` mask image of an empty ``content``."""
+    w, h, _, path = icon
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'><path d='{path}'/></svg>"
+    return 'content:"";--nk-icon:url("data:image/svg+xml,' + quote(svg, safe=" /=:',.-") + '")'
+
+
+def box(icon: tuple[int, int, str, str], height: str = "1em") -> str:
+    """Draw ``--nk-icon`` 1em high in the text colour (and in the page's font: no box asks
+    for Font Awesome's font)."""
+    return (f";font-family:inherit;display:inline-block;width:{icon[0] / icon[1]:.4f}em;height:1em;"
+            f"height:{height};vertical-align:-.125em;background-color:currentColor;"
+            "-webkit-mask:var(--nk-icon) center/contain no-repeat;mask:var(--nk-icon) center/contain no-repeat")
+
+
+def used_classes(outdir: Path) -> set[str]:
+    """Every ``fa-*`` token in the built pages and in the theme's scripts (which add some)."""
+    found: set[str] = set()
+    files = [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]
+    for path in files:
+        if path.name == FA_SCRIPT or "vendor" in path.parts:
+            continue
+        found.update(re.findall(r"\bfa-([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="replace")))
+    return found
+
+
+def glyph_rules(css: str, packs: dict) -> list[str]:
+    """The theme's rules that draw a Font Awesome glyph with ``content`` (directly or through
+    custom properties such as ``--pst-icon-admonition-note``), redrawn as masks."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    props = dict(re.findall(r"(--[\w-]+):([^;{}]+)", css)[::-1])  # the first definition wins
+
+    def resolve(value: str, depth: int = 0) -> str:
+        m = re.fullmatch(r"\s*var\((--[\w-]+)(?:,[^)]*)?\)\s*", value)
+        return resolve(props.get(m.group(1), ""), depth + 1) if m and depth < 8 else value.strip()
+
+    by_code = {}
+    for prefix in ("fab", "far", "fas"):  # solid wins over regular, regular over brands
+        by_code.update({icon[2]: icon for icon in packs[prefix].values()})
+    rules = []
+    for selector, body in re.findall(r"([^{}@;]+)\{([^{}]*)\}", css):
+        content = re.search(r"(?:^|;)\s*content:([^;]+)", body)
+        if not content or re.search(r"\.fa-[\w-]+:+before", selector):
+            continue
+        value = resolve(content.group(1))
+        m = re.fullmatch(r'"(?:\\([0-9a-fA-F]{4,5})\s?|([\ue000-\uf8ff]))"', value)
+        if m:
+            code = (m.group(1) or f"{ord(m.group(2)):x}").lower()
+            if code in by_code:  # the base rule (it sets the font) also gets the box
+                icon = by_code[code]
+                sized = box(icon, "1lh" if "position:absolute" in body else "1em") if "font" in body else ""
+                rules.append(f"{selector.strip()}{{{mask(icon)}{sized}}}")
+    return rules
+
+
+def write_icons(app, exception) -> None:
+    if exception or app.builder.format != "html":
+        return
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    packs = icon_table((theme / "scripts" / FA_SCRIPT).read_text(encoding="utf-8"))
+    outdir = Path(app.outdir)
+    rules = ["/* Written by book/_ext/nkbook_weight.py: the icons this book uses, from Font Awesome "
+             "Free 6 (https://fontawesome.com, icons CC BY 4.0) as shipped by pydata-sphinx-theme. */"]
+    # An icon element keeps no Font Awesome font either: an empty line's strut would load it.
+    rules.append(",".join(f".{c}" for classes in PACKS.values() for c in classes) + "{font-family:inherit}")
+    for name in sorted(used_classes(outdir)):
+        for prefix, classes in PACKS.items():
+            if name in packs[prefix]:
+                selectors = ",".join(f".{c}.fa-{name}::before" for c in classes)
+                rules.append(f"{selectors}{{{mask(packs[prefix][name])}{box(packs[prefix][name])}}}")
+    for css in sorted((outdir / "_static" / "styles").glob("*.css")):
+        rules += glyph_rules(css.read_text(encoding="utf-8"), packs)
+    (outdir / "_static" / ICONS_CSS).write_text("\n".join(rules) + "\n", encoding="utf-8")
+
+
+def add_filter(app) -> None:
+    if hasattr(app.builder, "templates"):
+        app.builder.templates.environment.filters["nk_without_lines"] = without_lines
+
+
+def setup(app):
+    app.connect("builder-inited", add_filter)
+    app.connect("build-finished", write_icons)
+    app.add_css_file(ICONS_CSS)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
