@@ -64,7 +64,7 @@ def mask(icon: tuple[int, int, str, str]) -> str:
 def box(icon: tuple[int, int, str, str], height: str = "1em") -> str:
     """Draw ``--nk-icon`` 1em high in the text colour (and in the page's font: no box asks
     for Font Awesome's font)."""
-    return (f";font-family:inherit;display:inline-block;width:{icon[0] / icon[1]:.4f}em;height:1em;"
+    return (f";font-family:inherit;display:inline-block;width:{icon[0] / icon[1]:.4f}em;"
             f"height:{height};vertical-align:-.125em;background-color:currentColor;"
             "-webkit-mask:var(--nk-icon) center/contain no-repeat;mask:var(--nk-icon) center/contain no-repeat")
 
