@@ -130,6 +130,13 @@ def test_deployment_workflow_uses_the_readme_command():
     steps = json.dumps(flow)
     assert "./.ci/run" in steps and "NKBOOK_BASE_URL" in steps
     assert "actions/deploy-pages" in steps and "gh release create" in steps
+    # the site is the editions, assembled from every tag as tests/test_editions.py does
+    jobs = flow["jobs"]
+    assert "python3 run.py editions --site-url" in json.dumps(jobs["editions"])
+    checkout = next(s for s in jobs["editions"]["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    assert jobs["deploy"]["needs"] == "editions"
+    assert "upload-pages-artifact" not in json.dumps(jobs["build"])  # main is not published
     assert "python3 run.py test" in (ROOT / ".ci" / "run").read_text()
 
 

@@ -144,6 +144,32 @@ def set_edition(app, config) -> None:
     base = os.environ.get("NKBOOK_BASE_URL")
     if base:
         config.html_baseurl = base.rstrip("/") + "/"
+    # The version switcher (pydata-sphinx-theme): this edition's entry in switcher.json.
+    switcher = config.html_theme_options.get("switcher")
+    if switcher is not None:
+        switcher["version_match"] = meta["version"]
+
+
+def site_url() -> str:
+    """The address that always shows the latest edition (``NKBOOK_SITE_URL``, set by
+    tools/editions.py), or "" when the build is not one edition of a multi-edition site."""
+    return os.environ.get("NKBOOK_SITE_URL", "").rstrip("/")
+
+
+SWITCHER = "switcher.json"
+
+
+def write_switcher(app, exception) -> None:
+    """A one-entry switcher.json (this edition) in every HTML build, so that the switcher
+    works in a build of its own; tools/editions.py replaces it with the list of every
+    edition. Entry addresses are edition roots: the theme appends the page's path."""
+    if exception is not None or app.builder.format != "html":
+        return
+    version = app.config.version
+    base = base_url(app)
+    entry = {"name": f"Version {version}", "version": version, "url": base + "/" if base else "/",
+             "preferred": True}
+    Path(app.outdir, SWITCHER).write_text(json.dumps([entry], indent=1) + "\n", encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------
@@ -247,10 +273,28 @@ def cite_block(app, pagename: str, meta: dict) -> str:
                          + _copyable(s_text) + _copyable(s_bib) + "</li>")
         parts.append("<details><summary>Cite a section of this page</summary><ul>"
                      + "".join(items) + "</ul></details>")
+    parts.append(edition_address(app, pagename, meta))
     parts.append("<p class=\"nk-cite-note\">Please also cite the original source of any "
                  "statement or figure you use: the bibliography gives each source's address.</p>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def edition_address(app, pagename: str, meta: dict) -> str:
+    """Which address to cite: this edition's, which never changes (tools/editions.py
+    publishes every release under /vX.Y.Z/), not the site's, which shows the latest."""
+    base = base_url(app)
+    if not base:
+        return ""
+    here = f"{base}/{pagename}.html"
+    text = (f'Permanent address of this page in version {html.escape(meta["version"])}: '
+            f'<a href="{html.escape(here)}">{html.escape(here)}</a>.')
+    site = site_url()
+    if site and site != base:
+        latest = f"{site}/{pagename}.html"
+        text += (f" The address <a href=\"{html.escape(latest)}\">{html.escape(latest)}</a> always "
+                 "shows the latest edition: cite the permanent one.")
+    return f'<p class="nk-cite-address">{text}</p>'
 
 
 def meta_tags(app, pagename: str, meta: dict, context: dict) -> str:
@@ -498,6 +542,7 @@ def setup(app):
     app.connect("config-inited", write_bundle)
     app.connect("config-inited", write_explore_bundle)
     app.connect("config-inited", set_edition)
+    app.connect("build-finished", write_switcher)
     app.connect("html-page-context", page_context)
     app.add_css_file("nk.css")
     app.setup_extension("nkbook_figures")  # downloads, data table and citation of each chart
