@@ -20,6 +20,11 @@
 * The public address: ``html_baseurl`` (``_config.yml`` ``html.baseurl``) or, if set, the
   environment variable ``NKBOOK_BASE_URL`` (the deployment workflow sets it). Without one,
   citations give the page's path in the book instead of an invented address.
+* Editions: tools/editions.py builds every release tag with ``NKBOOK_BASE_URL`` set to its
+  edition's address (``<site>/vX.Y.Z``) and ``NKBOOK_SITE_URL`` to the site's, so every
+  citation names the edition, and the cite block says which address to cite. Each HTML build
+  writes a one-entry ``switcher.json`` for the theme's version menu (``version_match`` is
+  the version); tools/editions.py replaces it with every edition.
 """
 
 from __future__ import annotations
