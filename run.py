@@ -10,6 +10,7 @@
     python3 run.py test    # the build above, then pytest on its real outputs (fetches the
                            # pinned axe-core for the accessibility test first, see ensure_axe)
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
+    python3 run.py zenodo  # regenerate .zenodo.json (Zenodo's metadata) from CITATION.cff
     python3 run.py flags   # recompute the single_source / weak_sources_only flags
     python3 run.py ids     # record new row ids in data/released_ids.txt (ids are forever)
     python3 run.py lab     # JupyterLab on 127.0.0.1: every chapter opens as a notebook
@@ -247,6 +248,9 @@ def check_data() -> str:
     if nk.BIB_PATH.read_text(encoding="utf-8") != nk.bibtex():
         fail("book/references.bib is out of date with data/sources.csv; run: python3 run.py bib")
     say("book/references.bib matches data/sources.csv")
+    if not nk.ZENODO_PATH.exists() or nk.ZENODO_PATH.read_text(encoding="utf-8") != nk.zenodo():
+        fail(".zenodo.json is missing or out of date with CITATION.cff; run: python3 run.py zenodo")
+    say(".zenodo.json matches CITATION.cff")
     return validated
 
 
@@ -546,8 +550,8 @@ def record_ids() -> None:
 
 def main(argv: list[str]) -> None:
     usage = ("usage: python3 run.py {build [--html-only | --pdf-only] | preview [--port N] | prepare [--keep-html] "
-             "| test | bib | flags | ids | prose | lab [--port N] | rerun [chapter ...]}")
-    if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "flags", "ids",
+             "| test | bib | zenodo | flags | ids | prose | lab [--port N] | rerun [chapter ...]}")
+    if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "zenodo", "flags", "ids",
                                    "prose", "lab", "rerun"}:
         fail(usage)
     if not in_venv():
@@ -558,6 +562,10 @@ def main(argv: list[str]) -> None:
         nk = nkbook()
         nk.BIB_PATH.write_text(nk.bibtex(), encoding="utf-8")
         say(f"wrote {nk.BIB_PATH.relative_to(ROOT)}")
+    elif command == "zenodo":
+        nk = nkbook()
+        nk.ZENODO_PATH.write_text(nk.zenodo(), encoding="utf-8")
+        say(f"wrote {nk.ZENODO_PATH.relative_to(ROOT)} from CITATION.cff")
     elif command == "flags":
         write_flags()
     elif command == "ids":

@@ -142,3 +142,7 @@ def test_public_address_from_the_environment(tmp_path):
     assert 'content="https://example.org/nk-book/book/background.html"' in page  # og:url
     assert "url = {https://example.org/nk-book/book/background.html}" in page
     assert 'name="citation_pdf_url" content="https://example.org/nk-book/book.pdf"' in page
+    # the citation files, sitemap.xml and og:image, under the same address
+    from test_citation_formats import check_based_build
+
+    check_based_build(project / "_build" / "html", "https://example.org/nk-book")
