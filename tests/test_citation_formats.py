@@ -306,3 +306,37 @@ def test_a_stale_zenodo_json_fails_the_build(nk, monkeypatch, tmp_path):
     stale.unlink()
     with pytest.raises(SystemExit):  # missing
         run.check_data()
+
+
+def test_og_image_check_rejects_wrong_tags(tmp_path, html_dir):
+    """On a copy of a built chapter given og:image tags: the right ones pass, a wrong size,
+    address, type or text alternative fails, and so does an og:image on a page without chart."""
+    import shutil
+
+    base = "https://example.org/nk"
+    text = (html_dir / "book" / "background.html").read_text(encoding="utf-8")
+    figid = re.search(r'data-figure="(fig-[^"]+)"', text)[1]
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_figures").mkdir()
+    shutil.copy(html_dir / "_figures" / f"{figid}.png", tmp_path / "_figures")
+    width, height = struct.unpack(">II", (tmp_path / "_figures" / f"{figid}.png").read_bytes()[16:24])
+    alt = figures.alt_text(spec_from_html(re.search(rf'<figure[^>]*id="{figid}".*?</figure>',
+                                                    text, re.S)[0]))
+    right = {"og:image": f"{base}/_figures/{figid}.png", "og:image:type": "image/png",
+             "og:image:width": str(width), "og:image:height": str(height), "og:image:alt": alt}
+
+    def page(tags: dict, name: str = "background.html", body: str = text) -> None:
+        meta = "".join(f'<meta property="{k}" content="{htmllib.escape(v)}" />' for k, v in tags.items())
+        (tmp_path / "book" / name).write_text(body.replace("<head>", "<head>" + meta, 1), encoding="utf-8")
+
+    page(right)
+    assert check_og_images(tmp_path, base) == 1
+    for wrong in ({"og:image:width": str(width + 1)}, {"og:image": f"{base}/_figures/other.png"},
+                  {"og:image:type": "image/svg+xml"}, {"og:image:alt": "A chart."}):
+        page(dict(right, **wrong))
+        with pytest.raises((AssertionError, KeyError, FileNotFoundError)):
+            check_og_images(tmp_path, base)
+    page(right)
+    page(right, "glossary.html", (html_dir / "book" / "glossary.html").read_text(encoding="utf-8"))
+    with pytest.raises(AssertionError):
+        check_og_images(tmp_path, base)

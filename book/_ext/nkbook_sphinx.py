@@ -11,7 +11,11 @@
   cut-off and links to the PDF, the data and "How to cite"; Highwire Press ``citation_*`` and
   OpenGraph meta tags; and, on the book's pages, a "Cite this page" block (APA-like text and
   BibTeX for the page and for each of its labelled sections, each copyable in one click).
-  The LaTeX title page shows the version and the cut-off.
+  The LaTeX title page shows the version and the cut-off. The same citation, from one record
+  (``citation_record``), is written as BibTeX, RIS and CSL-JSON files to download:
+  ``_citations/book.*``, ``_citations/<page>.*`` and, by nkbook_figures, ``_figures/<id>.*``.
+* Found and shared, with a base URL only: ``sitemap.xml`` (sphinx-sitemap, every page) and
+  each page's first chart as its ``og:image``.
 * Notebooks: every chapter page offers its executed notebook (``.ipynb`` with outputs) beside
   its MyST source, in the theme's download menu and in a line under the chapter title; the
   PDF shows no code (code cells are collapsed behind "Show code" in the web book, removed
