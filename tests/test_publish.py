@@ -151,3 +151,7 @@ def test_public_address_from_the_environment(tmp_path):
     glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build_copy(project, env=dict(os.environ, NKBOOK_BASE_URL="https://example.org/nk-book"))
     check_sitemap(project / "_build" / "html", "https://example.org/nk-book")
+    # then a local build, without a base URL: no sitemap (not even the last one), no og:image
+    build_copy(project, env={k: v for k, v in os.environ.items() if k != "NKBOOK_BASE_URL"})
+    assert not (project / "_build" / "html" / "sitemap.xml").exists()
+    assert 'property="og:image"' not in (project / "_build" / "html" / "book" / "background.html").read_text(encoding="utf-8")

@@ -144,6 +144,8 @@ def sitemap_only_with_base(app, config) -> None:
         config.site_url = base + "/"  # sphinx-sitemap appends each page's path as it is
     else:
         _drop_listeners(app, "sphinx_sitemap")
+        # nor one left by an earlier build with a base URL, naming its addresses
+        (Path(app.outdir) / config.sitemap_filename).unlink(missing_ok=True)
 
 
 def sitemap_every_page(app, exception) -> None:
@@ -238,7 +240,7 @@ def citation_record(app, pagename: str, meta: dict, anchor: str = "", section: s
         "kind": "book" if is_book else "figure" if anchor.startswith("fig-") else "chapter",
         "title": meta["title"] if is_book else (
             f"{section} ({part_of}: {title})" if section else title),
-        "page_title": title, "section": section,
+        "page_title": title,
         "container": "" if is_book else meta["title"],
         "chapter": number,
         "part": "" if is_book else (f"chapter {number}" if number else "appendix"),
