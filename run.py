@@ -10,6 +10,7 @@
     python3 run.py test    # the build above, then pytest on its real outputs (fetches the
                            # pinned axe-core for the accessibility test first, see ensure_axe)
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
+    python3 run.py zenodo  # regenerate .zenodo.json (Zenodo's metadata) from CITATION.cff
     python3 run.py flags   # recompute the single_source / weak_sources_only flags
     python3 run.py ids     # record new row ids in data/released_ids.txt (ids are forever)
     python3 run.py lab     # JupyterLab on 127.0.0.1: every chapter opens as a notebook
@@ -252,6 +253,9 @@ def check_data() -> str:
     if nk.BIB_PATH.read_text(encoding="utf-8") != nk.bibtex():
         fail("book/references.bib is out of date with data/sources.csv; run: python3 run.py bib")
     say("book/references.bib matches data/sources.csv")
+    if not nk.ZENODO_PATH.exists() or nk.ZENODO_PATH.read_text(encoding="utf-8") != nk.zenodo():
+        fail(".zenodo.json is missing or out of date with CITATION.cff; run: python3 run.py zenodo")
+    say(".zenodo.json matches CITATION.cff")
     return validated
 
 
@@ -260,8 +264,8 @@ GLOBAL_INPUTS = [
     ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk.css",
     ROOT / "_config.yml", ROOT / "constraints.txt", ROOT / "data" / "datapackage.json",
 ]
-# Inputs that every page shows but no notebook reads (no chapter's code or the helper package
-# opens them): the edition (version, date) and the table of contents. A change rebuilds every
+# Inputs that every page shows but no notebook reads (no chapter's code opens them): the
+# edition (version, date) and the table of contents. A change rebuilds every
 # page from scratch but keeps the executed notebooks, so a release (a version bump) or an
 # edition built from a tag (tools/editions.py) does not run the notebooks again.
 PAGE_INPUTS = [ROOT / "CITATION.cff", ROOT / "_toc.yml"]
@@ -560,9 +564,9 @@ def record_ids() -> None:
 
 def main(argv: list[str]) -> None:
     usage = ("usage: python3 run.py {build [--html-only | --pdf-only] | preview [--port N] | prepare [--keep-html] "
-             "| test | bib | flags | ids | prose | lab [--port N] | rerun [chapter ...] "
+             "| test | bib | zenodo | flags | ids | prose | lab [--port N] | rerun [chapter ...] "
              "| editions [--site-url URL] [--out DIR] [--html-only] [--cache DIR]}")
-    if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "flags", "ids",
+    if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "zenodo", "flags", "ids",
                                    "prose", "lab", "rerun", "editions"}:
         fail(usage)
     if not in_venv():
@@ -573,6 +577,10 @@ def main(argv: list[str]) -> None:
         nk = nkbook()
         nk.BIB_PATH.write_text(nk.bibtex(), encoding="utf-8")
         say(f"wrote {nk.BIB_PATH.relative_to(ROOT)}")
+    elif command == "zenodo":
+        nk = nkbook()
+        nk.ZENODO_PATH.write_text(nk.zenodo(), encoding="utf-8")
+        say(f"wrote {nk.ZENODO_PATH.relative_to(ROOT)} from CITATION.cff")
     elif command == "flags":
         write_flags()
     elif command == "ids":

@@ -149,3 +149,16 @@ def test_public_address_from_the_environment(tmp_path):
     assert 'content="https://example.org/nk-book/book/background.html"' in page  # og:url
     assert "url = {https://example.org/nk-book/book/background.html}" in page
     assert 'name="citation_pdf_url" content="https://example.org/nk-book/book.pdf"' in page
+    # the citation files, sitemap.xml and og:image, under the same address
+    from test_citation_formats import check_based_build, check_sitemap
+
+    check_based_build(project / "_build" / "html", "https://example.org/nk-book")
+    # an incremental build writes only the changed page: the sitemap still lists them all
+    glossary = project / "book" / "glossary.md"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_copy(project, env=dict(os.environ, NKBOOK_BASE_URL="https://example.org/nk-book"))
+    check_sitemap(project / "_build" / "html", "https://example.org/nk-book")
+    # then a local build, without a base URL: no sitemap (not even the last one), no og:image
+    build_copy(project, env={k: v for k, v in os.environ.items() if k != "NKBOOK_BASE_URL"})
+    assert not (project / "_build" / "html" / "sitemap.xml").exists()
+    assert 'property="og:image"' not in (project / "_build" / "html" / "book" / "background.html").read_text(encoding="utf-8")
