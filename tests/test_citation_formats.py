@@ -28,8 +28,8 @@ SCHEMAS = ROOT / "tests" / "schemas"
 LINKS = re.compile(r'<p class="nk-cite-files">Download the citation of ([^:]+): (.*?)</p>', re.S)
 HREF = re.compile(r'<a href="([^"]+)" download>citation \(([^)]+)\)</a>')
 FORMATS = {".bib": "BibTeX", ".ris": "RIS", ".json": "CSL-JSON"}
-BIB_TYPES = {"book": "book", "chapter": "incollection", "figure": "incollection"}
-RIS_TYPES = {"book": "BOOK", "chapter": "CHAP", "figure": "FIGURE"}
+BIB_TYPES = {"book": "book", "chapter": "incollection", "figure": "incollection", "dataset": "misc"}
+RIS_TYPES = {"book": "BOOK", "chapter": "CHAP", "figure": "FIGURE", "dataset": "DATA"}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +50,7 @@ def cited_files(html_dir: Path) -> list[tuple[Path, str, str]]:
             for href, _ in hrefs:
                 assert (page.parent / href).resolve().is_file(), f"{page.name}: {href} missing"
             kind = ("book" if whose in ("this book", "the book") else
+                    "dataset" if whose == "the data set" else
                     "figure" if whose.startswith("figure ") else "chapter")
             found.append((Path(stems.pop()), kind, f"{page.name}: {whose}"))
     return found
@@ -114,7 +115,7 @@ def check_citation_files(html_dir: Path, cff: dict, base: str | None) -> int:
     citation (key, title, address: the page's under ``base``, none without)."""
     found = cited_files(html_dir)
     kinds = {kind for _, kind, _ in found}
-    assert kinds == {"book", "chapter", "figure"}, kinds
+    assert kinds == {"book", "chapter", "figure", "dataset"}, kinds
     for stem, kind, where in found:
         if base is None:
             url = None

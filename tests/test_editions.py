@@ -199,6 +199,13 @@ def test_citations_name_the_edition(two_editions):
         assert f"{site}v{v}/book/background.html#fig-" in page, folder
         assert not re.search(re.escape(site) + r"(?!v\d)[a-z_]+[^\"]*\.html", page.replace(latest, "")), \
             f"{folder}: an address outside the edition"
+    # the citation files (BibTeX, RIS, CSL-JSON) and og:image name each edition's address
+    from test_citation_formats import check_citation_files, check_og_images
+
+    check_citation_files(out / f"v{a}", yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8")),
+                         f"{site}v{a}")
+    for v in (a, b):
+        assert check_og_images(out / f"v{v}", f"{site}v{v}") >= 7
     cite = (out / f"v{a}" / "book" / "how-to-cite.html").read_text(encoding="utf-8")
     assert f"url = {{{site}v{a}/book/intro.html}}" in cite
 

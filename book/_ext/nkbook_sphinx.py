@@ -285,9 +285,23 @@ def citation_record(app, pagename: str, meta: dict, anchor: str = "", section: s
     }
 
 
+DATA_PAGE = "book/data-download"  # where the data set is described, downloaded and cited
+
+
+def dataset_record(app, meta: dict) -> dict:
+    """The data set (data/datapackage.json's title) as this edition publishes it: cited at
+    the data page's address, with the book's version, release and cut-off."""
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    return {**citation_record(app, DATA_PAGE, meta), "key": "nk_russia_acknowledgment_data",
+            "kind": "dataset", "title": package["title"], "container": meta["title"], "chapter": ""}
+
+
 def to_bibtex(rec: dict) -> str:
     if rec["kind"] == "book":
         bib = [f"@book{{{rec['key']},", f"  title = {{{rec['title']}}},"]
+    elif rec["kind"] == "dataset":  # BibTeX has no data-set type: @misc, said in the note
+        bib = [f"@misc{{{rec['key']},", f"  title = {{{rec['title']}}},",
+               f"  howpublished = {{Data set, part of {rec['container']}}},"]
     else:
         bib = [f"@incollection{{{rec['key']},", f"  title = {{{rec['title']}}},",
                f"  booktitle = {{{rec['container']}}},"]
@@ -300,7 +314,7 @@ def to_bibtex(rec: dict) -> str:
     return "\n".join(bib + ["}"])
 
 
-RIS_TYPES = {"book": "BOOK", "chapter": "CHAP", "figure": "FIGURE"}
+RIS_TYPES = {"book": "BOOK", "chapter": "CHAP", "figure": "FIGURE", "dataset": "DATA"}
 
 
 def to_ris(rec: dict) -> str:
@@ -515,6 +529,15 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     if doctree is None:  # genindex, search: no edition line or citation
         return
     meta = metadata()
+    if 'class="nk-data-citation"' in body:  # the data page: the data set's citation
+        rec = dataset_record(app, meta)
+        write_citation_files(Path(app.outdir) / "_citations" / "data", rec)
+        text = (f"{meta['author']} ({rec['released'].year}). {rec['title']} [data set] "
+                f"({rec['edition']}). Part of {meta['title']}. {rec['where']}")
+        body = body.replace('<div class="nk-data-citation"></div>',
+                            '<div class="nk-data-citation">' + _copyable(text) + _copyable(to_bibtex(rec))
+                            + citation_links("../" * pagename.count("/") + "_citations/data", "the data set")
+                            + "</div>")
     if 'class="nk-book-citation"' in body:
         text, bib = citations(app, app.config.root_doc, meta)
         files = "../" * pagename.count("/") + "_citations/book"  # the root page writes them
