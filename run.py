@@ -10,9 +10,13 @@
     python3 run.py test    # the build above, then pytest on its real outputs (fetches the
                            # pinned axe-core for the accessibility test first, see ensure_axe)
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
+    python3 run.py zenodo  # regenerate .zenodo.json (Zenodo's metadata) from CITATION.cff
     python3 run.py flags   # recompute the single_source / weak_sources_only flags
     python3 run.py ids     # record new row ids in data/released_ids.txt (ids are forever)
     python3 run.py lab     # JupyterLab on 127.0.0.1: every chapter opens as a notebook
+    python3 run.py editions --site-url URL  # every release tag vX.Y.Z built as its own
+                           # edition under /vX.Y.Z/, the latest also at the root, in
+                           # _build/site/ (tools/editions.py; what the workflow publishes)
     python3 run.py rerun visit  # execute one chapter in a fresh kernel, as "Run all" does
 
 The first run creates a virtual environment in .venv/ and installs requirements.txt
@@ -53,14 +57,16 @@ def fail(msg: str) -> None:
     sys.exit(1)
 
 
-def digest(paths: list[Path]) -> str:
+def digest(paths: list[Path], root: Path = ROOT) -> str:
+    """SHA-256 of the files under paths, by their paths relative to root and their bytes (so
+    equal in any checkout of the same files)."""
     h = hashlib.sha256()
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
             if "__pycache__" in f.parts:
                 continue
-            h.update(str(f.relative_to(ROOT)).encode())
+            h.update(str(f.relative_to(root)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()
 
@@ -247,15 +253,22 @@ def check_data() -> str:
     if nk.BIB_PATH.read_text(encoding="utf-8") != nk.bibtex():
         fail("book/references.bib is out of date with data/sources.csv; run: python3 run.py bib")
     say("book/references.bib matches data/sources.csv")
+    if not nk.ZENODO_PATH.exists() or nk.ZENODO_PATH.read_text(encoding="utf-8") != nk.zenodo():
+        fail(".zenodo.json is missing or out of date with CITATION.cff; run: python3 run.py zenodo")
+    say(".zenodo.json matches CITATION.cff")
     return validated
 
 
 GLOBAL_INPUTS = [
     ROOT / "book" / "nkbook", ROOT / "book" / "_ext",
     ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk.css",
-    ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "constraints.txt", ROOT / "CITATION.cff",
-    ROOT / "data" / "datapackage.json",
+    ROOT / "_config.yml", ROOT / "constraints.txt", ROOT / "data" / "datapackage.json",
 ]
+# Inputs that every page shows but no notebook reads (no chapter's code opens them): the
+# edition (version, date) and the table of contents. A change rebuilds every
+# page from scratch but keeps the executed notebooks, so a release (a version bump) or an
+# edition built from a tag (tools/editions.py) does not run the notebooks again.
+PAGE_INPUTS = [ROOT / "CITATION.cff", ROOT / "_toc.yml"]
 
 
 def chapter_inputs() -> dict[str, list[Path]]:
@@ -288,7 +301,7 @@ def invalidate_stale_cache(keep_html: bool = False) -> None:
 
     stamp = BUILD / ".inputs.json"
     previous = json.loads(stamp.read_text()) if stamp.exists() else {}
-    current = {"global": digest(GLOBAL_INPUTS)}
+    current = {"global": digest(GLOBAL_INPUTS), "pages": digest(PAGE_INPUTS)}
     deps = chapter_inputs()
     for page, files in deps.items():
         current[page] = digest(files) if files else ""
@@ -301,6 +314,11 @@ def invalidate_stale_cache(keep_html: bool = False) -> None:
         for path in stale:
             shutil.rmtree(path, ignore_errors=True)
     else:
+        if previous.get("pages") != current["pages"]:
+            say("edition or table of contents changed: writing every page again "
+                "(the executed notebooks are kept)")
+            for name in (".doctrees", "jupyter_execute", "latex", *(() if keep_html else ("html",))):
+                shutil.rmtree(BUILD / name, ignore_errors=True)
         changed = [page for page in deps if previous.get(page) != current[page]]
         if changed:
             say("data changed for: " + ", ".join(changed) + " (re-executing these notebooks)")
@@ -546,9 +564,10 @@ def record_ids() -> None:
 
 def main(argv: list[str]) -> None:
     usage = ("usage: python3 run.py {build [--html-only | --pdf-only] | preview [--port N] | prepare [--keep-html] "
-             "| test | bib | flags | ids | prose | lab [--port N] | rerun [chapter ...]}")
-    if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "flags", "ids",
-                                   "prose", "lab", "rerun"}:
+             "| test | bib | zenodo | flags | ids | prose | lab [--port N] | rerun [chapter ...] "
+             "| editions [--site-url URL] [--out DIR] [--html-only] [--cache DIR]}")
+    if not argv or argv[0] not in {"build", "preview", "prepare", "test", "bib", "zenodo", "flags", "ids",
+                                   "prose", "lab", "rerun", "editions"}:
         fail(usage)
     if not in_venv():
         ensure_venv()
@@ -558,12 +577,18 @@ def main(argv: list[str]) -> None:
         nk = nkbook()
         nk.BIB_PATH.write_text(nk.bibtex(), encoding="utf-8")
         say(f"wrote {nk.BIB_PATH.relative_to(ROOT)}")
+    elif command == "zenodo":
+        nk = nkbook()
+        nk.ZENODO_PATH.write_text(nk.zenodo(), encoding="utf-8")
+        say(f"wrote {nk.ZENODO_PATH.relative_to(ROOT)} from CITATION.cff")
     elif command == "flags":
         write_flags()
     elif command == "ids":
         record_ids()
     elif command == "prose":  # sentence length, "the data" as a subject, words per chapter
         sys.exit(subprocess.run([sys.executable, str(ROOT / "tools" / "prose.py"), *argv[1:]]).returncode)
+    elif command == "editions":  # every release tag's edition, as the workflow publishes them
+        sys.exit(subprocess.run([sys.executable, str(ROOT / "tools" / "editions.py"), *argv[1:]]).returncode)
     elif command == "lab":
         lab(argv[1:])
     elif command == "rerun":

@@ -130,6 +130,13 @@ def test_deployment_workflow_uses_the_readme_command():
     steps = json.dumps(flow)
     assert "./.ci/run" in steps and "NKBOOK_BASE_URL" in steps
     assert "actions/deploy-pages" in steps and "gh release create" in steps
+    # the site is the editions, assembled from every tag as tests/test_editions.py does
+    jobs = flow["jobs"]
+    assert "python3 run.py editions --site-url" in json.dumps(jobs["editions"])
+    checkout = next(s for s in jobs["editions"]["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    assert jobs["deploy"]["needs"] == "editions"
+    assert "upload-pages-artifact" not in json.dumps(jobs["build"])  # main is not published
     assert "python3 run.py test" in (ROOT / ".ci" / "run").read_text()
 
 
@@ -142,3 +149,16 @@ def test_public_address_from_the_environment(tmp_path):
     assert 'content="https://example.org/nk-book/book/background.html"' in page  # og:url
     assert "url = {https://example.org/nk-book/book/background.html}" in page
     assert 'name="citation_pdf_url" content="https://example.org/nk-book/book.pdf"' in page
+    # the citation files, sitemap.xml and og:image, under the same address
+    from test_citation_formats import check_based_build, check_sitemap
+
+    check_based_build(project / "_build" / "html", "https://example.org/nk-book")
+    # an incremental build writes only the changed page: the sitemap still lists them all
+    glossary = project / "book" / "glossary.md"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_copy(project, env=dict(os.environ, NKBOOK_BASE_URL="https://example.org/nk-book"))
+    check_sitemap(project / "_build" / "html", "https://example.org/nk-book")
+    # then a local build, without a base URL: no sitemap (not even the last one), no og:image
+    build_copy(project, env={k: v for k, v in os.environ.items() if k != "NKBOOK_BASE_URL"})
+    assert not (project / "_build" / "html" / "sitemap.xml").exists()
+    assert 'property="og:image"' not in (project / "_build" / "html" / "book" / "background.html").read_text(encoding="utf-8")

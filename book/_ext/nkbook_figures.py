@@ -5,7 +5,8 @@ For each numbered figure that holds a chart, when its page is written:
 * HTML: the files ``_figures/<figure id>.csv`` (exactly the rows the chart draws, with their
   source keys), ``.png`` (2x) and ``.svg``, made from the chart's own spec by vl-convert; under
   the caption, a collapsible "Data" table of those rows, the download links, a permalink and
-  "Cite this figure" (text and BibTeX with the figure number, anchor and the book's version).
+  "Cite this figure" (text and BibTeX with the figure number, anchor and the book's version,
+  and the same citation as ``_figures/<figure id>.bib``, ``.ris`` and ``.json`` to download).
   The chart's text alternative (its ``aria-label``) becomes the sentences of
   ``nkbook.figures.alt_text``.
 * LaTeX: the same sentences, in their print wording, as a short description under the
@@ -97,8 +98,9 @@ def tools_html(app, docname: str, figid: str, number: str, spec: dict, rows, lin
     files = f"{up}_figures/{figid}"
     title = figures.title_of(spec)
     meta = book.metadata()
-    text, bib = book.citations(app, docname, meta, figid, f"Figure {number}: {title}",
-                               part_of="a figure of")
+    cite = (app, docname, meta, figid, f"Figure {number}: {title}", "a figure of")
+    text, bib = book.citations(*cite)
+    book.write_citation_files(Path(app.outdir) / "_figures" / figid, book.citation_record(*cite))
     page = f"{Path(docname).name}.html#{figid}"
     base = book.base_url(app)
     permalink = f"{base}/{docname}.html#{figid}" if base else page
@@ -116,7 +118,8 @@ def tools_html(app, docname: str, figid: str, number: str, spec: dict, rows, lin
         f'aria-label="Data of figure {number}">{data_table(spec, rows, prefix, linked)}</div>'
         "</details>"
         f'<details class="nk-figure-cite"><summary>Cite this figure</summary>'
-        f"{book._copyable(text)}{book._copyable(bib)}</details></div>"
+        f"{book._copyable(text)}{book._copyable(bib)}"
+        f"{book.citation_links(files, f'figure {number}')}</details></div>"
     )
 
 

@@ -11,7 +11,11 @@
   cut-off and links to the PDF, the data and "How to cite"; Highwire Press ``citation_*`` and
   OpenGraph meta tags; and, on the book's pages, a "Cite this page" block (APA-like text and
   BibTeX for the page and for each of its labelled sections, each copyable in one click).
-  The LaTeX title page shows the version and the cut-off.
+  The LaTeX title page shows the version and the cut-off. The same citation, from one record
+  (``citation_record``), is written as BibTeX, RIS and CSL-JSON files to download:
+  ``_citations/book.*``, ``_citations/<page>.*`` and, by nkbook_figures, ``_figures/<id>.*``.
+* Found and shared, with a base URL only: ``sitemap.xml`` (sphinx-sitemap, every page) and
+  each page's first chart as its ``og:image``.
 * Notebooks: every chapter page offers its executed notebook (``.ipynb`` with outputs) beside
   its MyST source, in the theme's download menu and in a line under the chapter title; the
   PDF shows no code (code cells are collapsed behind "Show code" in the web book, removed
@@ -20,6 +24,11 @@
 * The public address: ``html_baseurl`` (``_config.yml`` ``html.baseurl``) or, if set, the
   environment variable ``NKBOOK_BASE_URL`` (the deployment workflow sets it). Without one,
   citations give the page's path in the book instead of an invented address.
+* Editions: tools/editions.py builds every release tag with ``NKBOOK_BASE_URL`` set to its
+  edition's address (``<site>/vX.Y.Z``) and ``NKBOOK_SITE_URL`` to the site's, so every
+  citation names the edition, and the cite block says which address to cite. Each HTML build
+  writes a one-entry ``switcher.json`` for the theme's version menu (``version_match`` is
+  the version); tools/editions.py replaces it with every edition.
 """
 
 from __future__ import annotations
@@ -122,16 +131,53 @@ def write_explore_bundle(app, config) -> None:
             shutil.copyfile(source, target / source.name)
 
 
+def _drop_listeners(app, module: str) -> None:
+    """Disconnect every event handler that the extension ``module`` connected."""
+    for event, listeners in app.events.listeners.items():
+        listeners[:] = [
+            listener for listener in listeners
+            if not (getattr(listener.handler, "__module__", None) or "").startswith(module)
+        ]
+
+
+def sitemap_only_with_base(app, config) -> None:
+    """sphinx-sitemap writes ``sitemap.xml`` with absolute addresses only: with a base URL it
+    lists every page under it; without one (local builds) it is switched off, instead of
+    warning (fatal under -W) that it has no address."""
+    base = base_url(app)
+    if base:
+        config.site_url = base + "/"  # sphinx-sitemap appends each page's path as it is
+    else:
+        _drop_listeners(app, "sphinx_sitemap")
+        # nor one left by an earlier build with a base URL, naming its addresses
+        (Path(app.outdir) / config.sitemap_filename).unlink(missing_ok=True)
+
+
+def sitemap_every_page(app, exception) -> None:
+    """sphinx-sitemap lists the pages written by this build; an incremental build writes only
+    the changed ones. Add every other page of the book before it writes the file."""
+    from sphinx_sitemap import is_excluded
+
+    links = getattr(app.env.app, "sitemap_links", None)
+    if exception or links is None or app.builder.format != "html":
+        return
+    found = {}
+    while not links.empty():
+        link, modified = links.get_nowait()
+        found[link] = modified
+    for doc in app.env.found_docs:
+        found.setdefault(doc + app.builder.out_suffix, None)
+    for link in sorted(found):
+        if not is_excluded(link, app.config.sitemap_excludes):
+            links.put((link, found[link]))
+
+
 def disable_thebe(app, config) -> None:
     """Jupyter Book always loads sphinx-thebe. With launch buttons off it only adds two inline
     scripts (declaring the same const twice: a console error on every page) and a config
     block naming an unpkg.com bundle and a Binder repository. Remove its event handlers and
     its stylesheet so no page carries any of that."""
-    for event, listeners in app.events.listeners.items():
-        listeners[:] = [
-            listener for listener in listeners
-            if not (getattr(listener.handler, "__module__", None) or "").startswith("sphinx_thebe")
-        ]
+    _drop_listeners(app, "sphinx_thebe")
     app.registry.css_files[:] = [c for c in app.registry.css_files if "thebe" not in str(c[0])]
     app.registry.js_files[:] = [j for j in app.registry.js_files if "thebe" not in str(j[0])]
 
@@ -144,6 +190,32 @@ def set_edition(app, config) -> None:
     base = os.environ.get("NKBOOK_BASE_URL")
     if base:
         config.html_baseurl = base.rstrip("/") + "/"
+    # The version switcher (pydata-sphinx-theme): this edition's entry in switcher.json.
+    switcher = config.html_theme_options.get("switcher")
+    if switcher is not None:
+        switcher["version_match"] = meta["version"]
+
+
+def site_url() -> str:
+    """The address that always shows the latest edition (``NKBOOK_SITE_URL``, set by
+    tools/editions.py), or "" when the build is not one edition of a multi-edition site."""
+    return os.environ.get("NKBOOK_SITE_URL", "").rstrip("/")
+
+
+SWITCHER = "switcher.json"
+
+
+def write_switcher(app, exception) -> None:
+    """A one-entry switcher.json (this edition) in every HTML build, so that the switcher
+    works in a build of its own; tools/editions.py replaces it with the list of every
+    edition. Entry addresses are edition roots: the theme appends the page's path."""
+    if exception is not None or app.builder.format != "html":
+        return
+    version = app.config.version
+    base = base_url(app)
+    entry = {"name": f"Version {version}", "version": version, "url": base + "/" if base else "/",
+             "preferred": True}
+    Path(app.outdir, SWITCHER).write_text(json.dumps([entry], indent=1) + "\n", encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------
@@ -184,42 +256,131 @@ def _bibtex_key(pagename: str, anchor: str = "") -> str:
     return f"nk_acknowledgment_{stem}"
 
 
+def citation_record(app, pagename: str, meta: dict, anchor: str = "", section: str = "",
+                    part_of: str = "section of") -> dict:
+    """One citation (the book, a page, one of its labelled sections or figures): what the
+    text, BibTeX, RIS and CSL-JSON writers below share. ``part_of`` names the relation in the
+    title of a section or figure; the address is ``base_url`` or, without one, empty."""
+    base = base_url(app)
+    page_path = f"{pagename}.html" + (f"#{anchor}" if anchor else "")
+    title = _page_title(app, pagename)
+    number = _chapter_number(app, pagename)
+    is_book = pagename == app.config.root_doc
+    return {
+        "key": _bibtex_key("book") if is_book else _bibtex_key(pagename, anchor),
+        "kind": "book" if is_book else "figure" if anchor.startswith("fig-") else "chapter",
+        "title": meta["title"] if is_book else (
+            f"{section} ({part_of}: {title})" if section else title),
+        "page_title": title,
+        "container": "" if is_book else meta["title"],
+        "chapter": number,
+        "part": "" if is_book else (f"chapter {number}" if number else "appendix"),
+        "author": meta["author"], "released": meta["released"], "version": meta["version"],
+        "note": (f"Version {meta['version']}, released {meta['released'].isoformat()}; "
+                 f"data cut-off {meta['cutoff'].isoformat()}"),
+        "edition": (f"Version {meta['version']}, {long_date(meta['released'])}; "
+                    f"data cut-off {long_date(meta['cutoff'])}"),
+        "url": f"{base}/{page_path}" if base else "",
+        "where": f"{base}/{page_path}" if base else f"{page_path} (in the online book)",
+    }
+
+
+DATA_PAGE = "book/data-download"  # where the data set is described, downloaded and cited
+
+
+def dataset_record(app, meta: dict) -> dict:
+    """The data set (data/datapackage.json's title) as this edition publishes it: cited at
+    the data page's address, with the book's version, release and cut-off."""
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    return {**citation_record(app, DATA_PAGE, meta), "key": "nk_russia_acknowledgment_data",
+            "kind": "dataset", "title": package["title"], "container": meta["title"], "chapter": ""}
+
+
+def to_bibtex(rec: dict) -> str:
+    if rec["kind"] == "book":
+        bib = [f"@book{{{rec['key']},", f"  title = {{{rec['title']}}},"]
+    elif rec["kind"] == "dataset":  # BibTeX has no data-set type: @misc, said in the note
+        bib = [f"@misc{{{rec['key']},", f"  title = {{{rec['title']}}},",
+               f"  howpublished = {{Data set, part of {rec['container']}}},"]
+    else:
+        bib = [f"@incollection{{{rec['key']},", f"  title = {{{rec['title']}}},",
+               f"  booktitle = {{{rec['container']}}},"]
+        if rec["chapter"]:
+            bib.append(f"  chapter = {{{rec['chapter']}}},")
+    bib += [f"  author = {{{{{rec['author']}}}}},", f"  year = {{{rec['released'].year}}},",
+            f"  edition = {{{rec['version']}}},", f"  note = {{{rec['note']}}},"]
+    if rec["url"]:
+        bib.append(f"  url = {{{rec['url']}}},")
+    return "\n".join(bib + ["}"])
+
+
+RIS_TYPES = {"book": "BOOK", "chapter": "CHAP", "figure": "FIGURE", "dataset": "DATA"}
+
+
+def to_ris(rec: dict) -> str:
+    """RIS (the tagged format of EndNote, Zotero, Mendeley): one record, ending in ER."""
+    tags = [("TY", RIS_TYPES[rec["kind"]]), ("ID", rec["key"]), ("TI", rec["title"]),
+            ("T2", rec["container"]), ("AU", rec["author"]), ("PY", str(rec["released"].year)),
+            ("DA", rec["released"].strftime("%Y/%m/%d")), ("ET", rec["version"]),
+            ("LA", "en"), ("UR", rec["url"]), ("N1", rec["note"])]
+    return "".join(f"{tag}  - {value}\n" for tag, value in tags if value) + "ER  - \n"
+
+
+def to_csl(rec: dict) -> str:
+    """CSL-JSON (citeproc's input: Zotero, Pandoc, Mendeley): a list of one item."""
+    item = {"id": rec["key"], "type": rec["kind"], "title": rec["title"],
+            "container-title": rec["container"], "chapter-number": rec["chapter"],
+            "author": [{"literal": rec["author"]}],
+            "issued": {"date-parts": [[rec["released"].year, rec["released"].month,
+                                       rec["released"].day]]},
+            "edition": rec["version"], "version": rec["version"], "language": "en",
+            "URL": rec["url"], "note": rec["note"]}
+    return json.dumps([{k: v for k, v in item.items() if v}], ensure_ascii=False, indent=1) + "\n"
+
+
+#: The downloadable citation files: suffix, writer, link text.
+CITATION_FORMATS = ((".bib", to_bibtex, "BibTeX"), (".ris", to_ris, "RIS"),
+                    (".json", to_csl, "CSL-JSON"))
+
+
+def write_citation_files(target: Path, rec: dict) -> None:
+    """``target`` + .bib, .ris and .json: the record in each format."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix, writer, _ in CITATION_FORMATS:
+        text = writer(rec).rstrip("\n") + "\n"
+        target.with_name(target.name + suffix).write_text(text, encoding="utf-8")
+
+
+def citation_links(href: str, what: str) -> str:
+    """Download links to the files ``write_citation_files`` wrote (``href`` without suffix,
+    relative to the page); ``what`` says whose citation they hold."""
+    links = " · ".join(f'<a href="{html.escape(href + suffix)}" download>citation ({name})</a>'
+                       for suffix, _, name in CITATION_FORMATS)
+    return f'<p class="nk-cite-files">Download the citation of {what}: {links}</p>'
+
+
 def citations(app, pagename: str, meta: dict, anchor: str = "", section: str = "",
               part_of: str = "section of") -> tuple[str, str]:
     """APA-like text and BibTeX for a page (or one of its labelled sections or figures:
     ``part_of`` says which, in the BibTeX title)."""
-    base = base_url(app)
-    page_path = f"{pagename}.html" + (f"#{anchor}" if anchor else "")
-    where = f"{base}/{page_path}" if base else f"{page_path} (in the online book)"
-    title = _page_title(app, pagename)
-    number = _chapter_number(app, pagename)
-    is_book = pagename == app.config.root_doc
-    part = "" if is_book else (f"chapter {number}" if number else "appendix")
-    year = meta["released"].year
-    edition = f"Version {meta['version']}, {long_date(meta['released'])}; data cut-off {long_date(meta['cutoff'])}"
-    if is_book:
-        text = f"{meta['author']} ({year}). {meta['title']} ({edition}). {where}"
-        bib = [f"@book{{{_bibtex_key('book')},", f"  title = {{{meta['title']}}},"]
+    rec = citation_record(app, pagename, meta, anchor, section, part_of)
+    year = rec["released"].year
+    if rec["kind"] == "book":
+        text = f"{meta['author']} ({year}). {meta['title']} ({rec['edition']}). {rec['where']}"
     else:
-        what = f"{section}. In {title}" if section else title
-        text = (f"{meta['author']} ({year}). {what}. In {meta['title']} ({part}; {edition}). "
-                f"{where}")
-        bib = [f"@incollection{{{_bibtex_key(pagename, anchor)},",
-               f"  title = {{{section + f' ({part_of}: ' + title + ')' if section else title}}},",
-               f"  booktitle = {{{meta['title']}}},"]
-        if number:
-            bib.append(f"  chapter = {{{number}}},")
-    bib += [
-        f"  author = {{{{{meta['author']}}}}},",
-        f"  year = {{{year}}},",
-        f"  edition = {{{meta['version']}}},",
-        f"  note = {{Version {meta['version']}, released {meta['released'].isoformat()}; "
-        f"data cut-off {meta['cutoff'].isoformat()}}},",
-    ]
-    if base:
-        bib.append(f"  url = {{{base}/{page_path}}},")
-    bib.append("}")
-    return text, "\n".join(bib)
+        what = f"{section}. In {rec['page_title']}" if section else rec["page_title"]
+        text = (f"{meta['author']} ({year}). {what}. In {meta['title']} ({rec['part']}; "
+                f"{rec['edition']}). {rec['where']}")
+    return text, to_bibtex(rec)
+
+
+def page_citation_files(app, pagename: str, meta: dict) -> str:
+    """Write the page's citation files (the book's, on the root page) to ``_citations/``;
+    return the path, relative to the page, of those files without suffix."""
+    stem = "book" if pagename == app.config.root_doc else Path(pagename).name
+    write_citation_files(Path(app.outdir) / "_citations" / stem,
+                         citation_record(app, pagename, meta))
+    return "../" * pagename.count("/") + f"_citations/{stem}"
 
 
 def _copyable(text: str) -> str:
@@ -237,6 +398,8 @@ def cite_block(app, pagename: str, meta: dict) -> str:
         f"<h2>{heading}</h2>",
         _copyable(text),
         "<details><summary>BibTeX</summary>" + _copyable(bib) + "</details>",
+        citation_links(page_citation_files(app, pagename, meta),
+                       "this book" if is_book else f"this {heading.split()[-1]}"),
     ]
     sections = _sections(app, pagename)
     if sections and not is_book:
@@ -247,10 +410,28 @@ def cite_block(app, pagename: str, meta: dict) -> str:
                          + _copyable(s_text) + _copyable(s_bib) + "</li>")
         parts.append("<details><summary>Cite a section of this page</summary><ul>"
                      + "".join(items) + "</ul></details>")
+    parts.append(edition_address(app, pagename, meta))
     parts.append("<p class=\"nk-cite-note\">Please also cite the original source of any "
                  "statement or figure you use: the bibliography gives each source's address.</p>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def edition_address(app, pagename: str, meta: dict) -> str:
+    """Which address to cite: this edition's, which never changes (tools/editions.py
+    publishes every release under /vX.Y.Z/), not the site's, which shows the latest."""
+    base = base_url(app)
+    if not base:
+        return ""
+    here = f"{base}/{pagename}.html"
+    text = (f'Permanent address of this page in version {html.escape(meta["version"])}: '
+            f'<a href="{html.escape(here)}">{html.escape(here)}</a>.')
+    site = site_url()
+    if site and site != base:
+        latest = f"{site}/{pagename}.html"
+        text += (f" The address <a href=\"{html.escape(latest)}\">{html.escape(latest)}</a> always "
+                 "shows the latest edition: cite the permanent one.")
+    return f'<p class="nk-cite-address">{text}</p>'
 
 
 def meta_tags(app, pagename: str, meta: dict, context: dict) -> str:
@@ -282,8 +463,30 @@ def meta_tags(app, pagename: str, meta: dict, context: dict) -> str:
     ]
     if base:
         og.append(("og:url", f"{base}/{pagename}.html"))
+        og += og_image(app, base, context.get("body", ""))
     out += [f'<meta property="{n}" content="{html.escape(str(v), quote=True)}" />' for n, v in og]
     return "\n".join(out) + "\n"
+
+
+def og_image(app, base: str, body: str) -> list[tuple[str, str]]:
+    """The page's first chart as its OpenGraph image: the PNG nkbook_figures wrote to
+    ``_figures/`` (its size read from the PNG header), with the chart's text alternative."""
+    import struct
+
+    figure = re.search(r'data-figure="(fig-[^"]+)"', body)
+    if not figure:
+        return []
+    png = Path(app.outdir) / "_figures" / f"{figure[1]}.png"
+    head = png.read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise RuntimeError(f"{png}: not a PNG (the og:image of the page)")
+    width, height = struct.unpack(">II", head[16:24])
+    alt = re.search(rf'id="{figure[1]}".*?class="nk-chart"[^>]*?aria-label="([^"]*)"', body, re.S)
+    if not alt:
+        raise RuntimeError(f"{figure[1]}: no text alternative for the og:image")
+    return [("og:image", f"{base}/_figures/{figure[1]}.png"), ("og:image:type", "image/png"),
+            ("og:image:width", str(width)), ("og:image:height", str(height)),
+            ("og:image:alt", html.unescape(alt[1]))]
 
 
 def edition_line(app, pagename: str, meta: dict, context: dict) -> str:
@@ -326,10 +529,21 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     if doctree is None:  # genindex, search: no edition line or citation
         return
     meta = metadata()
+    if 'class="nk-data-citation"' in body:  # the data page: the data set's citation
+        rec = dataset_record(app, meta)
+        write_citation_files(Path(app.outdir) / "_citations" / "data", rec)
+        text = (f"{meta['author']} ({rec['released'].year}). {rec['title']} [data set] "
+                f"({rec['edition']}). Part of {meta['title']}. {rec['where']}")
+        body = body.replace('<div class="nk-data-citation"></div>',
+                            '<div class="nk-data-citation">' + _copyable(text) + _copyable(to_bibtex(rec))
+                            + citation_links("../" * pagename.count("/") + "_citations/data", "the data set")
+                            + "</div>")
     if 'class="nk-book-citation"' in body:
         text, bib = citations(app, app.config.root_doc, meta)
+        files = "../" * pagename.count("/") + "_citations/book"  # the root page writes them
         body = body.replace('<div class="nk-book-citation"></div>',
-                            '<div class="nk-book-citation">' + _copyable(text) + _copyable(bib) + "</div>")
+                            '<div class="nk-book-citation">' + _copyable(text) + _copyable(bib)
+                            + citation_links(files, "the book") + "</div>")
     context["metatags"] = context.get("metatags", "") + meta_tags(app, pagename, meta, context)
     context["body"] = (edition_line(app, pagename, meta, context) + correction_line(app, pagename, context)
                        + context.get("nk_notebook_line", "")
@@ -498,6 +712,10 @@ def setup(app):
     app.connect("config-inited", write_bundle)
     app.connect("config-inited", write_explore_bundle)
     app.connect("config-inited", set_edition)
+    app.connect("build-finished", write_switcher)
+    app.setup_extension("sphinx_sitemap")  # sitemap.xml, with a base URL only
+    app.connect("config-inited", sitemap_only_with_base, priority=600)  # after set_edition
+    app.connect("build-finished", sitemap_every_page, priority=400)  # before sphinx-sitemap's
     app.connect("html-page-context", page_context)
     app.add_css_file("nk.css")
     app.setup_extension("nkbook_figures")  # downloads, data table and citation of each chart

@@ -24,7 +24,7 @@ The names below are the ones the chapters use; ``pd`` is pandas, for the chapter
 
 import pandas as pd
 
-from .bibliography import BIB_PATH, bibtex
+from .bibliography import BIB_PATH, ZENODO_PATH, bibtex, zenodo
 from .charts import first_response_chart, stance_ladder, strip_chart, timeline_chart, visits_chart
 from . import ach
 from .claims import ClaimFalsified, claim

@@ -1,4 +1,5 @@
-"""``book/references.bib``, generated from ``data/sources.csv`` (one source of truth)."""
+"""Generated files, each from one source of truth: ``book/references.bib`` from
+``data/sources.csv``, ``.zenodo.json`` (Zenodo's deposit metadata) from ``CITATION.cff``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pandas as pd
 from .data import ROOT, load
 
 BIB_PATH = ROOT / "book" / "references.bib"
+ZENODO_PATH = ROOT / ".zenodo.json"
+#: CITATION.cff ``preferred-citation`` type -> Zenodo upload and publication type
+ZENODO_TYPES = {"book": ("publication", "book")}
 _BASIS = {
     "page": "publication date shown on the page",
     "dateline": "publication date taken from the article's dateline",
@@ -59,3 +63,35 @@ def bibtex(sources: pd.DataFrame | None = None) -> str:
         out.append(f"@misc{{{s['key']},\n{body}\n}}\n")
     return "\n".join(out)
 
+
+
+def zenodo() -> str:
+    """``.zenodo.json`` from ``CITATION.cff``: Zenodo reads only this file when it exists, so
+    it carries the same title, abstract, author, version, date, licence and keywords. No DOI:
+    Zenodo assigns one on deposit."""
+    import json
+
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    preferred = cff.get("preferred-citation", {})
+    kind = preferred.get("type", cff.get("type"))
+    if kind not in ZENODO_TYPES:
+        raise ValueError(f"CITATION.cff: preferred-citation type {kind!r} has no Zenodo upload "
+                         f"type (known: {', '.join(ZENODO_TYPES)}; book/nkbook/bibliography.py)")
+    upload, publication = ZENODO_TYPES[kind]
+    record = {
+        "title": cff["title"],
+        "description": " ".join(str(cff["abstract"]).split()),
+        "creators": [{"name": a["name"]} for a in cff["authors"]],
+        "upload_type": upload,
+        "publication_type": publication,
+        "access_right": "open",
+        "license": cff["license"],
+        "version": str(cff["version"]),
+        "publication_date": str(cff["date-released"]),
+        "keywords": list(cff.get("keywords", [])),
+        "language": "eng",
+        "notes": preferred.get("notes", ""),
+    }
+    return json.dumps({k: v for k, v in record.items() if v}, ensure_ascii=False, indent=2) + "\n"
