@@ -21,7 +21,7 @@
   classes inside ``:not()``, ``:is()``, ``:where()`` or ``:has()`` are never required (a
   selector may match without them). A class that a script composes (Bootstrap's
   ``bs-${name}-auto``) counts as used when the script has its first part as a string
-  (``"bs-"``) and each later part as a word. Rules, at-rules and their order are kept.
+  (``"bs-"``) and the rest, or each later part, as a word. Rules, at-rules and their order are kept.
 
 tests/test_weight.py checks every page's weight, all it loads included, and that every
 icon is drawn in Chromium.
@@ -146,8 +146,12 @@ def used_words(outdir: Path) -> tuple[set[str], set[str]]:
 
 
 def class_used(name: str, words: set[str], prefixes: set[str]) -> bool:
-    return name in words or any(name.startswith(p) and all(part in words for part in name[len(p):].split("-"))
-                                for p in prefixes)
+    """The class occurs as a word, or is a prefix of a script followed by a word or by words
+    joined with "-" (``"dtsp-" + layout`` with layout ``"columns-2"``)."""
+    if name in words:
+        return True
+    rests = [name[len(p):] for p in prefixes if name.startswith(p)]
+    return any(rest in words or all(part in words for part in rest.split("-")) for rest in rests)
 
 
 def purged(rules, words: set[str], prefixes: set[str]) -> str:
