@@ -21,7 +21,8 @@
   classes inside ``:not()``, ``:is()``, ``:where()`` or ``:has()`` are never required (a
   selector may match without them). A class that a script composes (Bootstrap's
   ``bs-${name}-auto``) counts as used when the script has its first part as a string
-  (``"bs-"``) and the rest, or each later part, as a word. Rules, at-rules and their order are kept.
+  (``"bs-"``) and the rest, or each later part, as a word. Rules, at-rules and their order
+  are kept.
 
 tests/test_weight.py checks every page's weight, all it loads included, and that every
 icon is drawn in Chromium.

@@ -79,7 +79,8 @@
   // labels take at most a share of the width, legends wrap into columns when the drawing is
   // narrow.
   function fitGuides(view, width, config) {
-    var style = config.style || {}, titleStyle = merge(merge({}, style["group-title"] || {}), config.title || {});
+    var style = config.style || {};
+    var titleStyle = merge(merge({}, style["group-title"] || {}), config.title || {});
     var font = titleStyle.font || (style["guide-title"] || {}).font || config.font || "sans-serif";
     if (view.title) { view.title = wrapTitle(view.title, width, titleStyle, font); }
     (view.axes || []).forEach(function (axis) {
