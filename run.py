@@ -9,6 +9,7 @@
                            # the preview's pre-build hook; --keep-html keeps the pages)
     python3 run.py test    # the build above, then pytest on its real outputs (fetches the
                            # pinned axe-core for the accessibility test first, see ensure_axe)
+    (the build fetches the pinned Vega that the chart pages load once, see ensure_vega)
     python3 run.py bib     # regenerate book/references.bib from data/sources.csv
     python3 run.py zenodo  # regenerate .zenodo.json (Zenodo's metadata) from CITATION.cff
     python3 run.py flags   # recompute the single_source / weak_sources_only flags
@@ -162,36 +163,50 @@ def rerun(argv: list[str]) -> None:
             f"executed notebook: {out.relative_to(ROOT)}")
 
 
-# axe-core, the accessibility checker tests/test_a11y.py runs in Chromium: one pinned npm
-# release, checked against the registry's integrity (npm view axe-core@4.14.1 dist.integrity).
+# Files of pinned npm releases, checked against the registry's integrity
+# (npm view PACKAGE@VERSION dist.integrity), kept in .venv/share/PACKAGE-VERSION/:
+# axe-core, the accessibility checker tests/test_a11y.py runs in Chromium, and Vega's own
+# browser build, which the chart pages load (the version vl-convert compiles the charts for:
+# book/_ext/nkbook_sphinx.py reads it from there and stops if vl-convert wants another).
 AXE_VERSION = "4.14.1"
 AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
 AXE_JS = VENV / "share" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+VEGA_VERSION = "6.2.0"
+VEGA_INTEGRITY = "sha512-BIwalIcEGysJdQDjeVUmMWB3e50jPDNAMfLJscjEvpunU9bSt7X1OYnQxkg3uBwuRRI4nWfFZO9uIW910nLeGw=="
+VEGA_JS = VENV / "share" / f"vega-{VEGA_VERSION}" / "vega.min.js"
 
 
-def ensure_axe() -> None:
-    """Download the pinned axe-core tarball from the npm registry (no node needed), verify
-    its sha512 integrity and extract axe.min.js to AXE_JS; nothing to do when it is there."""
-    if AXE_JS.exists():
+def ensure_npm_file(package: str, version: str, integrity: str, member: str, target: Path) -> None:
+    """Download the pinned tarball from the npm registry (no node needed), verify its sha512
+    integrity and extract ``member`` to ``target``; nothing to do when it is there."""
+    if target.exists():
         return
     import base64
     import io
     import tarfile
     import urllib.request
 
-    url = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
-    say(f"downloading axe-core {AXE_VERSION} from {url}")
+    url = f"https://registry.npmjs.org/{package}/-/{package}-{version}.tgz"
+    say(f"downloading {package} {version} from {url}")
     with urllib.request.urlopen(url, timeout=120) as response:
         data = response.read()
     got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
-    if got != AXE_INTEGRITY:
-        fail(f"axe-core {AXE_VERSION} tarball integrity {got} is not the pinned {AXE_INTEGRITY}")
+    if got != integrity:
+        fail(f"{package} {version} tarball integrity {got} is not the pinned {integrity}")
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-        script = tar.extractfile("package/axe.min.js").read()
-    AXE_JS.parent.mkdir(parents=True, exist_ok=True)
-    AXE_JS.with_suffix(".tmp").write_bytes(script)
-    AXE_JS.with_suffix(".tmp").replace(AXE_JS)
-    say(f"axe-core {AXE_VERSION}: {AXE_JS}")
+        script = tar.extractfile(f"package/{member}").read()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.with_suffix(".tmp").write_bytes(script)
+    target.with_suffix(".tmp").replace(target)
+    say(f"{package} {version}: {target}")
+
+
+def ensure_axe() -> None:
+    ensure_npm_file("axe-core", AXE_VERSION, AXE_INTEGRITY, "axe.min.js", AXE_JS)
+
+
+def ensure_vega() -> None:
+    ensure_npm_file("vega", VEGA_VERSION, VEGA_INTEGRITY, "build/vega.min.js", VEGA_JS)
 
 
 def ensure_system(purpose: str) -> None:
@@ -261,7 +276,8 @@ def check_data() -> str:
 
 GLOBAL_INPUTS = [
     ROOT / "book" / "nkbook", ROOT / "book" / "_ext",
-    ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk.css",
+    ROOT / "book" / "_static" / "nk-charts.js", ROOT / "book" / "_static" / "nk-charts.css",
+    ROOT / "book" / "_static" / "nk.css",
     ROOT / "_config.yml", ROOT / "constraints.txt", ROOT / "data" / "datapackage.json",
 ]
 # Inputs that every page shows but no notebook reads (no chapter's code opens them): the
@@ -441,7 +457,9 @@ def sphinx_build(builder: str = "html") -> None:
 
 
 def prepare(keep_html: bool = False) -> None:
-    """Validate data/ once, record its digest for the kernels, drop stale cache records."""
+    """Validate data/ once, record its digest for the kernels, drop stale cache records;
+    fetch the pinned Vega the chart pages load (once)."""
+    ensure_vega()
     VALIDATED.unlink(missing_ok=True)
     validated = check_data()
     invalidate_stale_cache(keep_html=keep_html)

@@ -6,6 +6,8 @@ builds first. A missing build is a test failure, never a skip.
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +20,15 @@ import nkbook  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
 LATEX = ROOT / "_build" / "latex"
+
+
+def chart_specs(page: Path) -> list[dict]:
+    """The Vega-Lite spec of each chart of a built page, in page order: its figure's
+    ``.vl.json`` download (the page draws that spec compiled to Vega)."""
+    text = page.read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+\.vl\.json)"', text)
+    assert len(links) == text.count('class="nk-chart"'), f"{page}: a chart without its .vl.json"
+    return [json.loads((page.parent / link).read_text(encoding="utf-8")) for link in links]
 
 
 @pytest.fixture(scope="session")

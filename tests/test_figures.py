@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import html as htmllib
+import json
 import re
 import struct
 import xml.etree.ElementTree as ET
 import zlib
 
 import pytest
+import vl_convert as vlc
 
 from nkbook import figures
 from nkbook.render import VL_VERSION, _static_spec, spec_from_html
@@ -24,8 +26,12 @@ def chart_figures(html_dir):
     found = []
     for page in sorted((html_dir / "book").glob("*.html")):
         for match in FIGURE.finditer(page.read_text(encoding="utf-8")):
-            spec = spec_from_html(match.group(0))
-            if spec is not None:
+            link = re.search(r'href="([^"]+\.vl\.json)"', match.group(0))
+            if 'class="nk-chart-spec"' in match.group(0):
+                assert link, f"{match.group(1)}: no Vega-Lite spec download"
+                spec = json.loads((page.parent / link.group(1)).read_text(encoding="utf-8"))
+                # the page draws that spec, compiled to Vega
+                assert spec_from_html(match.group(0)) == vlc.vegalite_to_vega(spec, vl_version=VL_VERSION)
                 found.append((page, match.group(1), match.group(0), spec))
     assert len(found) >= 12, f"only {len(found)} chart figures found"
     return found
@@ -59,7 +65,7 @@ def test_every_chart_has_its_files_and_tools(chart_figures, html_dir):
         if not tools:
             problems.append(f"{page.name} {figid}: no download/data/cite block under the chart")
             continue
-        for ext in ("csv", "png", "svg"):
+        for ext in ("csv", "vl.json", "png", "svg"):
             href = f"../_figures/{figid}.{ext}"
             if f'href="{href}"' not in block:
                 problems.append(f"{page.name} {figid}: no link to {href}")
@@ -92,8 +98,6 @@ def test_csv_holds_exactly_the_rows_the_chart_draws(chart_figures, html_dir, nk)
 
 
 def test_png_and_svg_are_images_of_the_chart(chart_figures, html_dir):
-    import vl_convert as vlc
-
     for page, figid, block, spec in chart_figures:
         svg_text = (html_dir / "_figures" / f"{figid}.svg").read_text(encoding="utf-8")
         root = ET.fromstring(svg_text)

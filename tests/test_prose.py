@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, chart_specs
 
 CHAPTERS = ["background", "legitimacy", "visit", "cobelligerent", "relations", "domestic"]
 
@@ -115,9 +115,7 @@ def _views(spec: dict):
 def test_no_chart_counts_the_books_rows_or_mixes_quantities(html_dir, nk):
     specs = []
     for page in sorted((html_dir / "book").glob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        for block in re.findall(r'class="nk-chart-spec">(.*?)</script>', text, re.S):
-            specs.append((page.name, json.loads(block)))
+        specs += [(page.name, spec) for spec in chart_specs(page)]
     assert len(specs) >= 10, len(specs)
     for name, spec in specs:
         datasets = spec.get("datasets", {})

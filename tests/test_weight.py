@@ -1,5 +1,6 @@
 """Light pages (issue 13): every page's weight, all it loads included, within the limits;
-Font Awesome's 1.5 MB script on no page and no web font fetched; every theme icon still drawn
+Font Awesome's 1.5 MB script on no page and no web font fetched; every theme icon still drawn;
+the vendored stylesheets without unused rules, yet every rule a page uses still there
 (book/_ext/nkbook_weight.py, book/_templates/layout.html)."""
 
 from __future__ import annotations
@@ -33,10 +34,6 @@ def test_gzip_weight_within_limit(html_dir):
     assert not heavy, f"pages over {LIMIT_GZIP / 1e3:.0f} kB with gzip, all they load included: {heavy}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 point 4, uncompressed half, not met (BENCHMARKS.md): "
-                   "chart pages load vega, vega-lite and vega-embed (0.90 MB) beside the theme's "
-                   "stylesheet (0.40 MB) and their own HTML (up to 0.46 MB); the explore page the "
-                   "DataTables bundle itables ships (0.73 MB with its stylesheet)")
 def test_uncompressed_weight_within_limit(html_dir):
     heavy = [f"{name}: {raw / 1e6:.2f} MB" for name, raw, _ in page_weights(html_dir) if raw > LIMIT_RAW]
     assert not heavy, f"pages over {LIMIT_RAW / 1e6:.1f} MB uncompressed: {heavy}"
@@ -169,3 +166,72 @@ def test_search_still_finds_pages(browser, site):
             "return location.pathname.endsWith('/search.html') ? "
             "document.querySelectorAll('#search-results li').length : 0")
     assert found >= 3, f"search for 'Kursk' found {found} pages"
+
+
+def test_purge_keeps_what_may_match_and_drops_the_rest():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import tinycss2
+    from nkbook_weight import purged
+
+    css = (".used{a:1}.gone{b:2}.used .gone,.used>p{c:3}p:not(.gone){d:4}"
+           "@media (min-width:1px){.gone{e:5}.used{f:6}}@media print{.gone{g:7}}"
+           ".bs-tooltip-auto{h:8}.bs-other-thing{i:9}.dtsp-columns-2{k:11}.dtsp-columns-3{l:12}"
+           "[class*=gone]{j:10}@font-face{font-family:x}")
+    out = purged(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
+                 {"used", "tooltip", "auto", "columns-2"}, {"bs-", "dtsp-"})
+    assert out == (".used{a:1}.used>p{c:3}p:not(.gone){d:4}@media (min-width:1px){.used{f:6}}"
+                   ".bs-tooltip-auto{h:8}.dtsp-columns-2{k:11}[class*=gone]{j:10}"
+                   "@font-face{font-family:x}"), out
+
+
+def original_stylesheets(html_dir: Path) -> dict[Path, Path]:
+    """Built stylesheet -> the file it was copied from (before the purge)."""
+    import itables
+    import myst_nb
+    import pydata_sphinx_theme
+    import sphinx_design
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    static = html_dir / "_static"
+    return {static / "styles" / "pydata-sphinx-theme.css": theme / "styles" / "pydata-sphinx-theme.css",
+            static / "sphinx-design.min.css": Path(sphinx_design.__file__).parent / "static" / "sphinx-design.min.css",
+            next(static.glob("mystnb.*.css")): Path(myst_nb.__file__).parent / "static" / "mystnb.css",
+            next(static.glob("vendor/itables-*/dt_bundle.css")): Path(itables.__file__).parent / "html" / "dt_bundle.css"}
+
+
+def selectors(css: str) -> set[str]:
+    import tinycss2
+
+    found = set()
+    todo = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    while todo:
+        rule = todo.pop()
+        if rule.type == "qualified-rule":
+            found.update(s.strip() for s in tinycss2.serialize(rule.prelude).split(",") if s.strip())
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in {"media", "supports"}:
+            todo += tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+    return found
+
+
+def test_purged_stylesheets_keep_every_selector_a_page_matches(browser, site, html_dir):
+    """Each built stylesheet is at most half its original, and every selector of the original
+    that matches an element of a page, in Chromium, as loaded, is still in it."""
+    pairs = original_stylesheets(html_dir)
+    dropped = {}
+    for built, source in pairs.items():
+        before, after = source.read_text(encoding="utf-8"), built.read_text(encoding="utf-8")
+        assert len(after) < len(before) * (0.8 if "dt_bundle" in built.name else 0.5), built
+        dropped[built.name] = sorted(selectors(before) - selectors(after))
+        assert dropped[built.name], built
+    problems = []
+    for page in pages(html_dir):
+        browser.get(f"{site}/{page.relative_to(html_dir)}")
+        wait_for_charts(browser)
+        for name, sels in dropped.items():
+            matched = browser.execute_script("""
+                return arguments[0].filter(s => {
+                  const plain = s.replace(/::?(before|after|placeholder|marker|selection|-webkit-[\\w-]+|-moz-[\\w-]+)\\b/g, '');
+                  try { return document.querySelector(plain || '*') !== null; } catch (e) { return false; }
+                });""", sels)
+            problems += [f"{page.name}: {name}: {s}" for s in matched]
+    assert not problems, "rules the page uses were purged:\n" + "\n".join(problems[:40])

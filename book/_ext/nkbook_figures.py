@@ -3,7 +3,8 @@
 For each numbered figure that holds a chart, when its page is written:
 
 * HTML: the files ``_figures/<figure id>.csv`` (exactly the rows the chart draws, with their
-  source keys), ``.png`` (2x) and ``.svg``, made from the chart's own spec by vl-convert; under
+  source keys), ``.png`` (2x) and ``.svg``, made from the chart's own spec by vl-convert, and
+  ``.vl.json`` (that Vega-Lite spec); the page draws the spec compiled to Vega; under
   the caption, a collapsible "Data" table of those rows, the download links, a permalink and
   "Cite this figure" (text and BibTeX with the figure number, anchor and the book's version,
   and the same citation as ``_figures/<figure id>.bib``, ``.ris`` and ``.json`` to download).
@@ -26,7 +27,7 @@ from docutils import nodes
 import nkbook as nk
 import nkbook_sphinx as book
 from nkbook import figures
-from nkbook.render import VL_VERSION, _static_spec, spec_from_html
+from nkbook.render import VL_VERSION, _json_for_script, _static_spec, spec_from_html
 
 #: The tables whose rows the explore page lists (``explore.html#<row id>``).
 EXPLORED = ("events", "statements", "estimates")
@@ -112,6 +113,7 @@ def tools_html(app, docname: str, figid: str, number: str, spec: dict, rows, lin
         f'<a href="{files}.csv" download>data (CSV, {len(rows)} rows)</a> · '
         f'<a href="{files}.png" download>image (PNG)</a> · '
         f'<a href="{files}.svg" download>image (SVG)</a> · '
+        f'<a href="{files}.vl.json" download>chart (Vega-Lite JSON)</a> · '
         f'<a class="nk-permalink" href="{html.escape(permalink)}">permalink</a></p>'
         f'<details class="nk-figure-data"><summary>Data: the {len(rows)} rows this chart draws'
         f'</summary><div class="nk-table-scroll" tabindex="0" role="region" '
@@ -124,10 +126,11 @@ def tools_html(app, docname: str, figid: str, number: str, spec: dict, rows, lin
 
 
 def write_files(outdir: Path, figid: str, spec: dict, rows) -> None:
-    """CSV, PNG (2x) and SVG of the figure, from the spec the page draws."""
+    """CSV, Vega-Lite spec, PNG (2x) and SVG of the figure."""
     target = outdir / "_figures"
     target.mkdir(parents=True, exist_ok=True)
     rows.to_csv(target / f"{figid}.csv", index=False, lineterminator="\n")
+    (target / f"{figid}.vl.json").write_text(_json_for_script(spec), encoding="utf-8")
     static = _static_spec(spec)
     (target / f"{figid}.svg").write_text(vlc.vegalite_to_svg(static, vl_version=VL_VERSION),
                                          encoding="utf-8")
@@ -163,6 +166,9 @@ def figure_tools(app, doctree, docname) -> None:
         write_files(Path(app.outdir), figid, spec, rows)
         label = html.escape(sentence, quote=True)
         raw_html = re.sub(r'aria-label="[^"]*"', f'aria-label="{label}"', raw.astext(), count=1)
+        start = raw_html.index('class="nk-chart-spec">') + len('class="nk-chart-spec">')
+        end = raw_html.index("</script>", start)  # the page draws the spec compiled to Vega
+        raw_html = raw_html[:start] + _json_for_script(book.to_vega(spec)) + raw_html[end:]
         raw.replace_self(nodes.raw("", raw_html, format="html"))
         figure += nodes.raw("", tools_html(app, docname, figid, number, spec, rows, linked),
                             format="html")

@@ -1,10 +1,11 @@
 """Sphinx glue for the book.
 
-* Chart libraries: at ``config-inited`` one JavaScript bundle holding vega, vega-lite and
-  vega-embed (from ``vl-convert-python``, in the Vega-Lite version Altair uses) is written to
-  ``book/_static/vendor/``; ``html-page-context`` adds it, with ``nk-charts.js``, to the pages
-  that hold a chart and to no other page. Nothing comes from a CDN. The DataTables bundle
-  that itables ships is copied there too, for the "Explore the data" page (only that page
+* Chart libraries: the charts are compiled from Vega-Lite to Vega when their page is written
+  (``nkbook_figures``, by ``vl-convert-python`` in the Vega-Lite version Altair uses), so the
+  pages need Vega alone: at ``config-inited`` Vega's own browser build, of the version
+  vl-convert compiles for (``run.py`` fetches it), is copied to ``book/_static/vendor/``; ``html-page-context`` adds
+  it, with ``nk-charts.js`` and ``nk-charts.css``, to the pages that hold a chart and to no
+  other page. Nothing comes from a CDN. The DataTables bundle that itables ships is copied there too, for the "Explore the data" page (only that page
   loads it, with ``nk-explore.js`` and ``nk-explore.css``).
 * Edition and citation: the version and release date come from ``CITATION.cff`` and the data
   cut-off from ``data/datapackage.json``. Every HTML page gets a line with the version, the
@@ -91,24 +92,28 @@ def base_url(app) -> str:
 
 
 def bundle_name() -> str:
-    return (
-        f"vendor/nk-vega-{vlc.get_vega_version()}-lite-{VL_VERSION}"
-        f"-embed-{vlc.get_vega_embed_version()}.js"
-    )
+    return f"vendor/nk-vega-{vlc.get_vega_version()}.js"
+
+
+def to_vega(spec: dict) -> dict:
+    """The Vega spec a Vega-Lite spec compiles to (for the Vega of the bundle)."""
+    return vlc.vegalite_to_vega(spec, vl_version=VL_VERSION)
 
 
 def write_bundle(app, config) -> None:
+    """Copy Vega's own browser build (``vega.min.js``, which ``run.py`` fetched from the npm
+    registry and checked) of the version vl-convert compiles for, to ``_static/vendor``."""
+    version = vlc.get_vega_version()
+    source = Path(sys.prefix) / "share" / f"vega-{version}" / "vega.min.js"
+    if not source.exists():
+        raise RuntimeError(f"{source} missing: vl-convert compiles for Vega {version}; "
+                           "`python3 run.py build` fetches the Vega that run.py pins (VEGA_VERSION)")
     target = STATIC / bundle_name()
-    if not target.exists():
+    if not target.exists() or target.read_bytes() != source.read_bytes():
         target.parent.mkdir(parents=True, exist_ok=True)
         for old in target.parent.glob("nk-vega-*.js"):
             old.unlink()
-        code = vlc.javascript_bundle(vl_version=VL_VERSION)
-        if "window.vegaEmbed" not in code:
-            raise RuntimeError("vl-convert bundle does not define window.vegaEmbed")
-        # Wrapped in a function scope: the minified bundle's top-level const/let names would
-        # otherwise share the page's global lexical scope with other scripts and can clash.
-        target.write_text("(function () {\n" + code + "\n})();\n", encoding="utf-8")
+        target.write_bytes(source.read_bytes())
     static_dir = str(STATIC)
     if static_dir not in config.html_static_path:
         config.html_static_path.append(static_dir)
@@ -521,8 +526,12 @@ def correction_line(app, pagename: str, context: dict) -> str:
 def page_context(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if 'class="nk-chart"' in body:
+        if '"$schema":"https://vega.github.io/schema/vega-lite/' in body:
+            raise RuntimeError(f"{pagename}: a chart outside a numbered figure (its Vega-Lite "
+                               "spec was not compiled to Vega, see nkbook_figures)")
         app.add_js_file(bundle_name(), loading_method="defer")
         app.add_js_file("nk-charts.js", loading_method="defer")
+        app.add_css_file("nk-charts.css")
     if 'class="nk-explore"' in body:  # the "Explore the data" page: row addresses
         app.add_js_file("nk-explore.js", loading_method="defer")
         app.add_css_file("nk-explore.css")

@@ -13,6 +13,16 @@
 * Search. With ``search_as_you_type`` off (the theme's default) the search box opens
   ``search.html``; the other pages do not need Sphinx's search index (250 kB) and search
   tools, which the theme loads on every page. The template drops them there.
+* Stylesheets. The theme's stylesheet (Bootstrap's included), sphinx-design's, MyST-NB's,
+  Sphinx's and the DataTables bundle's hold rules for many classes no page of this book has.
+  At the end of the build each of those files in ``_static`` (not the book's own ``nk*``
+  stylesheets) is rewritten without the selectors that need a class that occurs neither in a
+  built page (its ``class`` attributes and inline scripts) nor in a script in ``_static``;
+  classes inside ``:not()``, ``:is()``, ``:where()`` or ``:has()`` are never required (a
+  selector may match without them). A class that a script composes (Bootstrap's
+  ``bs-${name}-auto``) counts as used when the script has its first part as a string
+  (``"bs-"``) and the rest, or each later part, as a word. Rules, at-rules and their order
+  are kept.
 
 tests/test_weight.py checks every page's weight, all it loads included, and that every
 icon is drawn in Chromium.
@@ -22,6 +32,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import tinycss2
+from sphinx.util import logging
 from urllib.parse import quote
 
 ICONS_CSS = "nk-icons.css"
@@ -29,6 +42,10 @@ FA_SCRIPT = "fontawesome.js"
 PACKS = {"fas": ("fa-solid", "fas", "fa"), "far": ("fa-regular", "far"), "fab": ("fa-brands", "fab")}
 _ENTRY = re.compile(r'(?:"([^"]+)"|([\w$]+)):\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]+)","([^"]+)"\]')
 _PACK = re.compile(r'var p=\{(.*?)\};.*?d\("(fa[srb])",p\)', re.S)
+_WORD = re.compile(r"[A-Za-z_][\w-]*")
+_PREFIX = re.compile(r"[\"'`]([A-Za-z_][\w-]*-)(?:[\"'`]|\$\{)")  # "bs-" or `bs-${
+OWN_CSS = re.compile(r"nk[.-]")
+logger = logging.getLogger(__name__)
 
 
 def without_lines(markup, *needles):
@@ -109,10 +126,88 @@ def glyph_rules(css: str, packs: dict) -> list[str]:
     return rules
 
 
+def used_words(outdir: Path) -> tuple[set[str], set[str]]:
+    """(words, prefixes): the class names of the built pages and the words of their inline
+    scripts and of the scripts in ``_static``; the strings ending in "-" those scripts
+    compose class names from."""
+    words: set[str] = set()
+    prefixes: set[str] = set()
+    for page in sorted(outdir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for value in re.findall(r'\bclass="([^"]*)"', text):
+            words.update(value.split())
+        for script in re.findall(r"<script\b[^>]*>(.*?)</script>", text, re.S):
+            words.update(_WORD.findall(script))
+    for path in sorted((outdir / "_static").rglob("*.js")):
+        if path.name != FA_SCRIPT:  # no page loads it (see the module docstring)
+            code = path.read_text(encoding="utf-8", errors="replace")
+            words.update(_WORD.findall(code))
+            prefixes.update(_PREFIX.findall(code))
+    return words, prefixes
+
+
+def class_used(name: str, words: set[str], prefixes: set[str]) -> bool:
+    """The class occurs as a word, or is a prefix of a script followed by a word or by words
+    joined with "-" (``"dtsp-" + layout`` with layout ``"columns-2"``)."""
+    if name in words:
+        return True
+    rests = [name[len(p):] for p in prefixes if name.startswith(p)]
+    return any(rest in words or all(part in words for part in rest.split("-")) for rest in rests)
+
+
+def purged(rules, words: set[str], prefixes: set[str]) -> str:
+    """The CSS of ``rules`` (tinycss2 nodes) without the selectors that need an unused class."""
+    out = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors, current = [], []
+            for token in [*rule.prelude, None]:
+                if token is None or (token.type == "literal" and token.value == ","):
+                    # a class is ".name" at the top level: not inside :not(...) or [...]
+                    names = [b.value for a, b in zip(current, current[1:])
+                             if a.type == "literal" and a.value == "." and b.type == "ident"]
+                    if all(class_used(n, words, prefixes) for n in names):
+                        selectors.append(tinycss2.serialize(current).strip())
+                    current = []
+                else:
+                    current.append(token)
+            if selectors:
+                out.append(",".join(selectors) + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in {
+                "media", "supports", "layer", "container"}:
+            inner = purged(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                           words, prefixes)
+            if inner:
+                out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+        elif rule.type == "at-rule":  # @font-face, @keyframes, @import, @charset, ...
+            out.append(tinycss2.serialize([rule]))
+        elif rule.type == "error":
+            raise ValueError(f"CSS parse error: {rule.message} (line {rule.source_line})")
+    return "".join(out)
+
+
+def purge_stylesheets(outdir: Path) -> None:
+    words, prefixes = used_words(outdir)
+    for path in sorted((outdir / "_static").rglob("*.css")):
+        if OWN_CSS.match(path.name):
+            continue
+        text = path.read_text(encoding="utf-8")
+        try:
+            rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+            css = purged(rules, words, prefixes) + "\n"
+        except ValueError as exc:
+            raise RuntimeError(f"{path}: {exc}") from exc
+        path.write_text(css, encoding="utf-8")
+        logger.info("purged unused CSS rules: %s, %d -> %d bytes", path.relative_to(outdir),
+                    len(text.encode()), len(css.encode()))
+
+
 def write_icons(app, exception) -> None:
     if exception or app.builder.format != "html":
         return
     import pydata_sphinx_theme
+
+    purge_stylesheets(Path(app.outdir))  # first: only the glyphs of rules still there are redrawn
 
     theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
     packs = icon_table((theme / "scripts" / FA_SCRIPT).read_text(encoding="utf-8"))
@@ -138,6 +233,7 @@ def add_filter(app) -> None:
 
 def setup(app):
     app.connect("builder-inited", add_filter)
-    app.connect("build-finished", write_icons)
+    # after the other extensions' build-finished handlers (myst-nb copies its stylesheet in one)
+    app.connect("build-finished", write_icons, priority=900)
     app.add_css_file(ICONS_CSS)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,6 @@
-// Draws every chart of a page from the Vega-Lite spec embedded next to its container.
-// vega, vega-lite and vega-embed come from the book's own static files (no CDN).
+// Draws every chart of a page from the Vega spec embedded next to its container (the
+// chart's Vega-Lite spec, compiled when the book was built: book/_ext/nkbook_figures.py).
+// Vega comes from the book's own static files (no CDN).
 //
 // Each chart is drawn for the width of its column and the page's colour mode, and drawn again
 // when either changes: the column's width (window resized, phone turned; debounced) or the
@@ -18,15 +19,6 @@
 
   // --- small helpers ---------------------------------------------------------------------
 
-  // vega-embed's action menu: its <summary> shows only an icon; give it a name.
-  function labelActions(el) {
-    el.querySelectorAll(".vega-embed details > summary").forEach(function (summary) {
-      summary.setAttribute("aria-label", "Chart actions");
-      var icon = summary.querySelector("svg");
-      if (icon) { icon.setAttribute("aria-hidden", "true"); }
-    });
-  }
-
   function copy(value) { return JSON.parse(JSON.stringify(value)); }
 
   function isObject(value) { return value && typeof value === "object" && !Array.isArray(value); }
@@ -40,20 +32,20 @@
     return base;
   }
 
-  // Calls fn(view) for the spec and every view nested in it (layers, concatenations, facets).
+  // Calls fn(view) for the spec and every group mark nested in it (Vega-Lite's layers,
+  // concatenations and facets compile to groups, each with its own title, axes and legends).
   function eachView(spec, fn) {
     fn(spec);
-    ["layer", "concat", "hconcat", "vconcat"].forEach(function (key) {
-      (spec[key] || []).forEach(function (child) { eachView(child, fn); });
+    (spec.marks || []).forEach(function (mark) {
+      if (mark.type === "group") { eachView(mark, fn); }
     });
-    if (isObject(spec.spec)) { eachView(spec.spec, fn); }
   }
 
   // --- fitting a spec to a width ---------------------------------------------------------
 
   var measureContext = document.createElement("canvas").getContext("2d");
 
-  // Splits a title into lines no wider than `width` pixels (Vega-Lite draws an array of
+  // Splits a title into lines no wider than `width` pixels (Vega draws an array of
   // strings as several lines). Titles already given as lines are kept.
   function wrapText(text, width, fontSize, fontWeight, font) {
     if (typeof text !== "string") { return text; }
@@ -81,39 +73,47 @@
     return isObject(title) ? merge(title, { text: text }) : text;
   }
 
-  // Legends, axis labels and titles sized to `width`: titles wrap, y-axis labels take at most
-  // a share of the width, legends wrap into columns when the drawing is narrow.
+  function isSide(orient) { return orient === "left" || orient === "right"; }
+
+  // Legends, axis labels and titles sized to `width`: titles wrap, y-axis (left or right)
+  // labels take at most a share of the width, legends wrap into columns when the drawing is
+  // narrow.
   function fitGuides(view, width, config) {
-    var font = config.font || "sans-serif";
-    if (view.title) { view.title = wrapTitle(view.title, width, config.title || {}, font); }
-    var encoding = view.encoding || {};
-    Object.keys(encoding).forEach(function (channel) {
-      var def = encoding[channel];
-      if (!isObject(def)) { return; }
-      if (channel === "y") {
-        if (def.axis !== null) {
-          def.axis = def.axis || {};
-          def.axis.labelLimit = Math.min(def.axis.labelLimit || 180,
-                                         Math.round(width * Y_LABEL_SHARE));
-        }
-        return;   // a y title is drawn sideways: its length runs along the height
+    var style = config.style || {};
+    var titleStyle = merge(merge({}, style["group-title"] || {}), config.title || {});
+    var font = titleStyle.font || (style["guide-title"] || {}).font || config.font || "sans-serif";
+    if (view.title) { view.title = wrapTitle(view.title, width, titleStyle, font); }
+    (view.axes || []).forEach(function (axis) {
+      if (isSide(axis.orient)) {
+        axis.labelLimit = Math.min(axis.labelLimit || 180, Math.round(width * Y_LABEL_SHARE));
+      } else if (typeof axis.title === "string") {   // x titles run under the plot only
+        axis.title = wrapTitle(axis.title, width * X_TITLE_SHARE, { fontSize: 12 }, font);
+      }   // a y title is drawn sideways: its length runs along the height
+    });
+    var legendOrient = (config.legend || {}).orient || "right";
+    (view.legends || []).forEach(function (legend) {
+      if (typeof legend.title === "string") {
+        legend.title = wrapTitle(legend.title, width * X_TITLE_SHARE, { fontSize: 12 }, font);
       }
-      if (typeof def.title === "string") {   // x titles run under the plot only
-        def.title = wrapTitle(def.title, width * X_TITLE_SHARE, { fontSize: 12 }, font);
-      }
-      if (isObject(def.legend) && width < NARROW_PX) {
-        delete def.legend.labelLimit;   // the config's limits and columns decide
-        delete def.legend.direction;
+      if (width < NARROW_PX) {
+        delete legend.labelLimit;   // the config's limits and columns decide
+        // the direction Vega-Lite gives a legend of its side when the spec sets none
+        if (isSide(legend.orient || legendOrient)) { delete legend.direction; }
+        else if (legend.direction) { legend.direction = "horizontal"; }
       }
     });
   }
 
-  // Fixed-width views (concatenated views cannot use width "container") narrowed to fit.
-  function fitFixedWidth(view, width, shrink) {
-    if (typeof view.width !== "number") { return false; }
+  // Fixed-width views (concatenated views cannot use width "container") narrowed to fit:
+  // a number as the spec's width, or a width signal of a value (not one Vega computes).
+  function fitFixedWidth(spec, width, shrink) {
     var room = Math.max(80, width - FIXED_VIEW_ROOM_PX - shrink);
-    view.width = Math.min(view.width, room);
-    return true;
+    if (typeof spec.width === "number") { spec.width = Math.min(spec.width, room); }
+    (spec.signals || []).forEach(function (signal) {
+      if (/(^|_)width$|^childWidth$/.test(signal.name) && typeof signal.value === "number") {
+        signal.value = Math.min(signal.value, room);
+      }
+    });
   }
 
   // As many legend columns as the width holds, one fewer for each redraw that still overflowed.
@@ -128,11 +128,9 @@
   function fitSpec(spec, width, fit) {
     var fitted = copy(spec);
     fitted.config = fitted.config || {};
-    var config = fitted.config, fixed = false;
-    eachView(fitted, function (view) {
-      fitGuides(view, width, config);
-      fixed = fitFixedWidth(view, width, fit.shrink) || fixed;
-    });
+    var config = fitted.config;
+    eachView(fitted, function (view) { fitGuides(view, width, config); });
+    fitFixedWidth(fitted, width, fit.shrink);
     // legends in rows of as many columns as the width holds, rather than one long row
     var columns = legendColumns(width, fit);
     // the first and last time labels inside the plot, not half past its edges
@@ -145,16 +143,14 @@
     return fitted;
   }
 
-  // A narrow drawing's legends one under the other rather than side by side: a patch of the
-  // compiled Vega spec (Vega-Lite has no setting for how several legends are arranged).
-  function stackLegends(width) {
-    if (width >= NARROW_PX) { return undefined; }
-    return function (vegaSpec) {
-      vegaSpec.config = merge(vegaSpec.config || {}, { legend: { layout: {
+  // A narrow drawing's legends one under the other rather than side by side.
+  function stackLegends(spec, width) {
+    if (width < NARROW_PX) {
+      merge(spec.config, { legend: { layout: {
         bottom: { anchor: "start", direction: "vertical" },
         top: { anchor: "start", direction: "vertical" } } } });
-      return vegaSpec;
-    };
+    }
+    return spec;
   }
 
   // --- colours for the page's colour mode -------------------------------------------------
@@ -177,18 +173,20 @@
     };
   }
 
-  // A Vega-Lite config for dark pages: the page's background, light text, axes and grid.
+  // A Vega config for dark pages: the page's background, light text, axes and grid.
   function darkConfig(page) {
     var label = { labelColor: page.text, titleColor: page.text };
     return {
       background: page.background,
-      view: { stroke: null },
       title: { color: page.text, subtitleColor: page.muted },
       axis: merge({ domainColor: page.muted, tickColor: page.muted, gridColor: page.grid }, label),
       // symbols that no scale colours (the size legend's dots) drawn in the muted text colour
       legend: merge({ symbolFillColor: page.muted, symbolStrokeColor: page.muted }, label),
-      header: label,
-      text: { color: page.text }
+      // facet headers and other guide text (Vega-Lite compiles them to these styles)
+      style: { cell: { stroke: null }, "guide-label": { fill: page.text },
+               "guide-title": { fill: page.text }, "group-title": { fill: page.text },
+               "group-subtitle": { fill: page.muted } },
+      text: { fill: page.text }
     };
   }
 
@@ -216,7 +214,7 @@
   function recolour(node, page) {
     Object.keys(node).forEach(function (key) {
       var value = node[key];
-      if (key === "data" || key === "datasets" || key === "config") { return; }
+      if (key === "data" || key === "config") { return; }
       if (COLOUR_KEYS.test(key) && typeof value === "string") {
         node[key] = darkCounterpart(value, page);
       } else if (COLOUR_KEYS.test(key) && Array.isArray(value)) {
@@ -229,8 +227,7 @@
     });
   }
 
-  // The fitted spec in the page's colour mode. The spec's own config overrides vega-embed's
-  // `config` option, so the dark settings are merged into the spec's config itself.
+  // The fitted spec in the page's colour mode: the dark settings merged into its config.
   function colourSpec(spec) {
     if (!isDark()) { return spec; }
     var page = pageColours();
@@ -241,7 +238,7 @@
 
   // --- drawing ---------------------------------------------------------------------------
 
-  // The width a chart may take: its container's, less vega-embed's room for the action menu.
+  // The width a chart may take: its container's, less the room for the action menu.
   function drawingWidth(target) {
     var style = getComputedStyle(target);
     return Math.floor(target.clientWidth - parseFloat(style.paddingLeft || 0)
@@ -277,6 +274,82 @@
     }
   }
 
+  // The action menu (as vega-embed draws it, with its stylesheet in nk.css): save the drawing
+  // as SVG or PNG, made by Vega from the view on the page when the link is followed.
+  var MENU_ICON = '<svg viewBox="0 0 16 16" fill="currentColor" aria-hidden="true"><circle r="2" cy="8" cx="2">'
+    + '</circle><circle r="2" cy="8" cx="8"></circle><circle r="2" cy="8" cx="14"></circle></svg>';
+
+  function addActions(el, target, view) {
+    var details = document.createElement("details"), summary = document.createElement("summary");
+    var menu = document.createElement("div");
+    details.title = "Click to view actions";
+    summary.setAttribute("aria-label", "Chart actions");
+    summary.innerHTML = MENU_ICON;
+    menu.className = "vega-actions";
+    ["svg", "png"].forEach(function (ext) {
+      var link = document.createElement("a");
+      link.textContent = "Save as " + ext.toUpperCase();
+      link.href = "#";
+      link.target = "_blank";
+      link.download = el.id + "." + ext;
+      link.addEventListener("click", function (event) {
+        if (link.dataset.made) { delete link.dataset.made; return; }   // follow the image made
+        event.preventDefault();
+        view.toImageURL(ext).then(function (url) {
+          link.href = url;
+          link.dataset.made = "1";
+          link.click();
+        });
+      });
+      menu.appendChild(link);
+    });
+    details.append(summary, menu);
+    target.appendChild(details);
+  }
+
+  // Vega's tooltips (the spec's tooltip channels) in one box that follows the pointer.
+  var tooltipBox = null;
+  function showTooltip(handler, event, item, value) {
+    if (!tooltipBox) {
+      tooltipBox = document.createElement("div");
+      tooltipBox.className = "nk-chart-tooltip";
+      tooltipBox.setAttribute("role", "tooltip");
+      document.body.appendChild(tooltipBox);
+    }
+    tooltipBox.hidden = value == null || value === "";
+    if (tooltipBox.hidden) { return; }
+    tooltipBox.replaceChildren();
+    if (isObject(value)) {
+      var table = document.createElement("table");
+      Object.keys(value).forEach(function (key) {
+        var row = table.insertRow();
+        row.insertCell().textContent = key;
+        row.insertCell().textContent = String(value[key]);
+      });
+      tooltipBox.appendChild(table);
+    } else {
+      tooltipBox.textContent = String(value);
+    }
+    var box = tooltipBox.getBoundingClientRect(), x = event.clientX + 10, y = event.clientY + 10;
+    if (x + box.width > window.innerWidth) { x = Math.max(0, event.clientX - 10 - box.width); }
+    if (y + box.height > window.innerHeight) { y = Math.max(0, event.clientY - 10 - box.height); }
+    tooltipBox.style.left = x + "px";
+    tooltipBox.style.top = y + "px";
+  }
+
+  // Draws the spec into `target` (emptied first) with Vega's SVG renderer.
+  function embed(target, spec) {
+    target.replaceChildren();
+    var wrapper = document.createElement("div");
+    wrapper.className = "chart-wrapper";
+    target.appendChild(wrapper);
+    return new Promise(function (resolve) {
+      var view = new window.vega.View(window.vega.parse(spec), { renderer: "svg", container: wrapper });
+      view.tooltip(showTooltip);
+      resolve(view.runAsync());
+    });
+  }
+
   function showError(el, target, message) {
     target.textContent = message;
     el.classList.add("nk-chart-error");
@@ -288,14 +361,9 @@
     fit = fit || { shrink: 0, cut: 0, limit: Infinity, round: 0 };
     var state = el.nkChart;
     var width = drawingWidth(state.target);
-    var spec = colourSpec(fitSpec(state.spec, width, fit));
+    var spec = stackLegends(colourSpec(fitSpec(state.spec, width, fit)), width);
     el.dataset.nkDrawing = "1";   // removed when this drawing is final
-    var drawing = window.vegaEmbed(state.target, spec, {
-      renderer: "svg",
-      actions: { export: true, source: false, compiled: false, editor: false },
-      downloadFileName: el.id,
-      patch: stackLegends(width)
-    });
+    var drawing = embed(state.target, spec);
     state.pending = drawing;
     return drawing.then(function (result) {
       if (state.pending !== drawing) { result.finalize(); return; }  // a newer drawing won
@@ -308,7 +376,7 @@
       el.dataset.nkMode = state.dark ? "dark" : "light";
       el.dataset.nkFit = JSON.stringify(fit);
       labelSvg(el, state.target);
-      labelActions(el);
+      addActions(el, state.target, result);
       var out = excess(state.target, width);
       if ((out.svg || out.text) && fit.round < MAX_FIT_ROUNDS) {
         // legend labels are shortened only once the legend is down to one column
@@ -349,9 +417,9 @@
     el.dataset.drawn = "1";
     var holder = el.querySelector(".nk-chart-spec");
     var target = document.createElement("div");
-    target.className = "nk-chart-view";
+    target.className = "nk-chart-view vega-embed has-actions";
     el.appendChild(target);
-    if (typeof window.vegaEmbed !== "function") {
+    if (!window.vega || typeof window.vega.View !== "function") {
       showError(el, target, "The chart library did not load.");
       return;
     }
@@ -369,6 +437,12 @@
     var resizes = window.ResizeObserver ? new ResizeObserver(redrawSoon) : null;
     if (!resizes) { window.addEventListener("resize", redrawSoon); }
     document.querySelectorAll(".nk-chart").forEach(function (el) { setUp(el, resizes); });
+    // a click elsewhere closes an open action menu
+    document.addEventListener("click", function (event) {
+      document.querySelectorAll(".nk-chart .vega-embed details[open]").forEach(function (menu) {
+        if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+      });
+    });
     // the theme's colour-mode button sets data-theme on <html>: follow it
     new MutationObserver(redrawChanged).observe(document.documentElement,
                                                  { attributes: true, attributeFilter: ["data-theme"] });

@@ -91,7 +91,7 @@ def explore_frame(name: str, table: pd.DataFrame, sources: pd.DataFrame) -> pd.D
         if column == "date":
             values = values.dt.strftime("%Y-%m-%d")
         elif column == "id":
-            values = values.map(lambda i: f'<a class="nk-row-link" href="#{html.escape(i)}">'
+            values = values.map(lambda i: f'<a href="#{html.escape(i)}">'
                                           f"{html.escape(i)}</a>")
         elif column not in ("cites", "figure"):
             values = values.map(html.escape)
