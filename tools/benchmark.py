@@ -155,9 +155,15 @@ def _css_loads(css: Path) -> list[Path]:
 def page_loads(page: Path) -> list[Path]:
     """The page and every local file it loads, stylesheets' fonts and images included."""
     parser = _Loads()
-    parser.feed(page.read_text(encoding="utf-8"))
+    text = page.read_text(encoding="utf-8")
+    parser.feed(text)
     found: list[Path] = [page.resolve()]
     todo = [p for p in (_local(page, r) for r in parser.refs) if p]
+    # the theme's version menu fetches its switcher.json, relative to the edition's root
+    switcher = re.search(r"theme_switcher_json_url = '([^':]+)'", text)
+    root = re.search(r'data-content_root="([^"]*)"', text)
+    if switcher and root and (page.parent / root[1] / switcher[1]).is_file():
+        todo.append((page.parent / root[1] / switcher[1]).resolve())
     while todo:
         path = todo.pop(0)
         if path not in found:
