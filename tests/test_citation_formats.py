@@ -22,7 +22,6 @@ import yaml
 
 from conftest import ROOT
 from nkbook import figures
-from nkbook.render import spec_from_html
 
 SCHEMAS = ROOT / "tests" / "schemas"
 LINKS = re.compile(r'<p class="nk-cite-files">Download the citation of ([^:]+): (.*?)</p>', re.S)
@@ -206,6 +205,11 @@ def check_sitemap(html_dir: Path, base: str) -> list[str]:
     return locs
 
 
+def vl_spec(html_dir: Path, figid: str) -> dict:
+    """The chart's Vega-Lite spec, its figure's download (the page draws it compiled to Vega)."""
+    return json.loads((html_dir / "_figures" / f"{figid}.vl.json").read_text(encoding="utf-8"))
+
+
 def check_og_images(html_dir: Path, base: str) -> int:
     """On each page with a chart: og:image is its first chart's PNG, which exists, with the
     PNG's type and size and the chart's text alternative; pages without one have none."""
@@ -223,8 +227,7 @@ def check_og_images(html_dir: Path, base: str) -> int:
         png = (html_dir / "_figures" / f"{first[1]}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and og["og:image:type"] == "image/png"
         assert (int(og["og:image:width"]), int(og["og:image:height"])) == struct.unpack(">II", png[16:24])
-        figure = re.search(rf'<figure[^>]*id="{first[1]}".*?</figure>', text, re.S)
-        assert og["og:image:alt"] == figures.alt_text(spec_from_html(figure[0])), page.name
+        assert og["og:image:alt"] == figures.alt_text(vl_spec(html_dir, first[1])), page.name
     return count
 
 
@@ -319,10 +322,10 @@ def test_og_image_check_rejects_wrong_tags(tmp_path, html_dir):
     figid = re.search(r'data-figure="(fig-[^"]+)"', text)[1]
     (tmp_path / "book").mkdir()
     (tmp_path / "_figures").mkdir()
-    shutil.copy(html_dir / "_figures" / f"{figid}.png", tmp_path / "_figures")
+    for suffix in (".png", ".vl.json"):
+        shutil.copy(html_dir / "_figures" / f"{figid}{suffix}", tmp_path / "_figures")
     width, height = struct.unpack(">II", (tmp_path / "_figures" / f"{figid}.png").read_bytes()[16:24])
-    alt = figures.alt_text(spec_from_html(re.search(rf'<figure[^>]*id="{figid}".*?</figure>',
-                                                    text, re.S)[0]))
+    alt = figures.alt_text(vl_spec(tmp_path, figid))
     right = {"og:image": f"{base}/_figures/{figid}.png", "og:image:type": "image/png",
              "og:image:width": str(width), "og:image:height": str(height), "og:image:alt": alt}
 

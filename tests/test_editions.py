@@ -276,3 +276,30 @@ def test_out_folder_not_made_by_the_script_is_not_emptied(tmp_path):
     with pytest.raises(editions.EditionError, match="was not made by tools/editions.py"):
         editions.prepare_out(tmp_path)
     assert (tmp_path / "keep.txt").exists()
+
+
+def test_older_edition_page_passes_axe(two_editions, browser):
+    """The banner and the version menu add no critical or serious accessibility problem
+    (colour contrast of the banner and its link included), in light and dark mode."""
+    import run
+    from conftest import wait_for_charts
+    from test_a11y import RUN_AXE, set_mode
+
+    site, a = two_editions["site"].rstrip("/"), two_editions["a"]
+    script = run.AXE_JS.read_text(encoding="utf-8")
+    timeout = browser.timeouts.script
+    browser.set_script_timeout(120)
+    try:
+        for mode in ("light", "dark"):
+            set_mode(browser, site, mode)
+            browser.get(f"{site}/v{a}/book/visit.html")
+            wait_for_charts(browser)
+            assert browser.find_element("css selector", ".nk-edition-banner").is_displayed()
+            browser.execute_script(script)
+            found = browser.execute_async_script(RUN_AXE)
+            assert "error" not in found, found
+            bad = [v for v in found if v["impact"] in ("critical", "serious")]
+            assert not bad, (mode, bad)
+    finally:
+        set_mode(browser, site, "light")
+        browser.set_script_timeout(timeout)
