@@ -1,10 +1,11 @@
 """One mime bundle per chart, for every place a chart is shown.
 
-In the book build (``NKBOOK_BUILD`` set by the Sphinx extension): ``text/html`` (the spec,
-compiled to Vega when the page is written and drawn by the locally served Vega; no CDN) and ``application/pdf`` (vector image for
-LaTeX); myst-nb picks one per builder. In a notebook (JupyterLab, a reader's "Run all"):
-``image/svg+xml`` made by vl-convert, which JupyterLab shows offline, and the Vega-Lite spec
-under its own mime type. The book's HTML carries the same spec, so a reader's run can be
+In the book build (``NKBOOK_BUILD`` set by the Sphinx extension): ``text/html`` (the
+Vega-Lite spec; the extension compiles it to Vega when the page is written, and the locally
+served Vega draws it; no CDN) and ``application/pdf`` (vector image for LaTeX); myst-nb picks
+one per builder. In a notebook (JupyterLab, a reader's "Run all"): ``image/svg+xml`` made by
+vl-convert, which JupyterLab shows offline, and the Vega-Lite spec under its own mime type.
+The build's executed notebooks keep the same Vega-Lite spec, so a reader's run can be
 compared with the build (``tools/notebooks.py``).
 """
 
