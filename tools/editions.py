@@ -244,9 +244,10 @@ def main(argv: list[str]) -> int:
     try:
         assemble(args.repo, args.site_url, args.out, args.cache, args.html_only, args.seed_cache)
     except (EditionError, subprocess.CalledProcessError) as exc:
-        detail = getattr(exc, "stderr", None)
-        print(f"[editions] ERROR: {exc}" + (f"\n{detail.decode(errors='replace')}" if detail else ""),
-              file=sys.stderr)
+        detail = getattr(exc, "stderr", None) or ""
+        if isinstance(detail, bytes):
+            detail = detail.decode(errors="replace")
+        print(f"[editions] ERROR: {exc}" + (f"\n{detail}" if detail else ""), file=sys.stderr)
         return 1
     return 0
 
