@@ -72,24 +72,31 @@ def digest(paths: list[Path], root: Path = ROOT) -> str:
     return h.hexdigest()
 
 
-def ensure_venv() -> None:
-    """Create .venv and install the pinned requirements when they changed."""
-    stamp = VENV / ".requirements.sha256"
-    want = digest([ROOT / "requirements.txt", ROOT / "constraints.txt"])
-    if not VPY.exists():
-        say("creating the virtual environment .venv/")
+def pins_digest(root: Path = ROOT) -> str:
+    """What a venv's stamp records: the digest of root's requirements and constraints."""
+    return digest([root / "requirements.txt", root / "constraints.txt"], root=root)
+
+
+def ensure_venv(root: Path = ROOT, env_dir: Path = VENV) -> None:
+    """Create the venv env_dir (.venv) and install root's pinned requirements when they
+    changed (tools/editions.py also makes one per set of pins of an older release)."""
+    stamp = env_dir / ".requirements.sha256"
+    python = env_dir / "bin" / "python"
+    want = pins_digest(root)
+    if not python.exists():
+        say(f"creating the virtual environment {env_dir}")
         try:
-            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+            venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
         except Exception as exc:  # Debian's python3 without python3-venv lacks ensurepip
-            say(f"could not create .venv ({exc})")
+            say(f"could not create {env_dir} ({exc})")
             ensure_system("venv")
-            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+            venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
     if not stamp.exists() or stamp.read_text() != want:
-        say("installing pinned requirements into .venv/")
-        subprocess.run([str(VPY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+        say(f"installing pinned requirements into {env_dir}")
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
         subprocess.run(
-            [str(VPY), "-m", "pip", "install", "-q", "-r", "requirements.txt", "-c", "constraints.txt"],
-            cwd=ROOT,
+            [str(python), "-m", "pip", "install", "-q", "-r", "requirements.txt", "-c", "constraints.txt"],
+            cwd=root,
             check=True,
         )
         stamp.write_text(want)

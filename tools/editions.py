@@ -42,7 +42,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from run import digest  # noqa: E402  (the pins digest run.py stamps a venv with)
+from run import ensure_venv, pins_digest  # noqa: E402  (how run.py makes and stamps a venv)
 
 TAG = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 MARKER = ".nkbook-site"  # marks an --out folder this script made (and may empty)
@@ -79,24 +79,17 @@ def version_of(tree: Path, tag: str) -> str:
 
 
 def link_venv(tree: Path, cache: Path) -> None:
-    """Give the tag's tree a .venv with its own pins: this checkout's .venv when the pins
-    are the same, else one made once per pins digest in the cache."""
-    want = digest([tree / "requirements.txt", tree / "constraints.txt"], root=tree)
+    """Give the tag's tree a .venv with its own pins: this checkout's when the pins
+    are the same, else one made once per pins digest in the cache (run.py's ensure_venv)."""
+    want = pins_digest(tree)
     ours = ROOT / ".venv"
     stamp = ours / ".requirements.sha256"
     if stamp.exists() and stamp.read_text() == want:
         target = ours
     else:
         target = cache / "venvs" / want[:16]
-        if not (target / ".requirements.sha256").exists():
-            say(f"{tree.name}: other pins, creating {target}")
-            shutil.rmtree(target, ignore_errors=True)
-            base = getattr(sys, "_base_executable", sys.executable)
-            subprocess.run([base, "-m", "venv", str(target)], check=True)
-            pip = [str(target / "bin" / "python"), "-m", "pip", "install", "-q"]
-            subprocess.run([*pip, "--upgrade", "pip"], check=True)
-            subprocess.run([*pip, "-r", "requirements.txt", "-c", "constraints.txt"], cwd=tree, check=True)
-            (target / ".requirements.sha256").write_text(want)
+        say(f"{tree.name}: other pins, the virtual environment {target}")
+        ensure_venv(tree, target)
     if (tree / ".venv").is_symlink():
         (tree / ".venv").unlink()
     (tree / ".venv").symlink_to(target.resolve())

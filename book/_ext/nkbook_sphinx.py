@@ -78,6 +78,7 @@ def metadata() -> dict:
         "cutoff": cutoff,
         "abstract": " ".join(str(cff.get("abstract", "")).split()),
         "keywords": cff.get("keywords", []),
+        "data_title": package["title"],
     }
 
 
@@ -296,9 +297,8 @@ DATA_PAGE = "book/data-download"  # where the data set is described, downloaded 
 def dataset_record(app, meta: dict) -> dict:
     """The data set (data/datapackage.json's title) as this edition publishes it: cited at
     the data page's address, with the book's version, release and cut-off."""
-    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     return {**citation_record(app, DATA_PAGE, meta), "key": "nk_russia_acknowledgment_data",
-            "kind": "dataset", "title": package["title"], "container": meta["title"], "chapter": ""}
+            "kind": "dataset", "title": meta["data_title"], "container": meta["title"], "chapter": ""}
 
 
 def to_bibtex(rec: dict) -> str:
@@ -369,14 +369,24 @@ def citations(app, pagename: str, meta: dict, anchor: str = "", section: str = "
     """APA-like text and BibTeX for a page (or one of its labelled sections or figures:
     ``part_of`` says which, in the BibTeX title)."""
     rec = citation_record(app, pagename, meta, anchor, section, part_of)
-    year = rec["released"].year
+    return citation_text(rec, section), to_bibtex(rec)
+
+
+def citation_text(rec: dict, section: str = "") -> str:
+    """The APA-like text of a record (``section``: the labelled section or figure it cites)."""
+    start = f"{rec['author']} ({rec['released'].year})."
     if rec["kind"] == "book":
-        text = f"{meta['author']} ({year}). {meta['title']} ({rec['edition']}). {rec['where']}"
-    else:
-        what = f"{section}. In {rec['page_title']}" if section else rec["page_title"]
-        text = (f"{meta['author']} ({year}). {what}. In {meta['title']} ({rec['part']}; "
-                f"{rec['edition']}). {rec['where']}")
-    return text, to_bibtex(rec)
+        return f"{start} {rec['title']} ({rec['edition']}). {rec['where']}"
+    if rec["kind"] == "dataset":
+        return (f"{start} {rec['title']} [data set] ({rec['edition']}). Part of {rec['container']}. "
+                f"{rec['where']}")
+    what = f"{section}. In {rec['page_title']}" if section else rec["page_title"]
+    return f"{start} {what}. In {rec['container']} ({rec['part']}; {rec['edition']}). {rec['where']}"
+
+
+def citation_files_href(pagename: str, stem: str) -> str:
+    """The address, relative to the page, of the citation files ``_citations/<stem>.*``."""
+    return "../" * pagename.count("/") + f"_citations/{stem}"
 
 
 def page_citation_files(app, pagename: str, meta: dict) -> str:
@@ -385,7 +395,7 @@ def page_citation_files(app, pagename: str, meta: dict) -> str:
     stem = "book" if pagename == app.config.root_doc else Path(pagename).name
     write_citation_files(Path(app.outdir) / "_citations" / stem,
                          citation_record(app, pagename, meta))
-    return "../" * pagename.count("/") + f"_citations/{stem}"
+    return citation_files_href(pagename, stem)
 
 
 def _copyable(text: str) -> str:
@@ -541,15 +551,14 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     if 'class="nk-data-citation"' in body:  # the data page: the data set's citation
         rec = dataset_record(app, meta)
         write_citation_files(Path(app.outdir) / "_citations" / "data", rec)
-        text = (f"{meta['author']} ({rec['released'].year}). {rec['title']} [data set] "
-                f"({rec['edition']}). Part of {meta['title']}. {rec['where']}")
         body = body.replace('<div class="nk-data-citation"></div>',
-                            '<div class="nk-data-citation">' + _copyable(text) + _copyable(to_bibtex(rec))
-                            + citation_links("../" * pagename.count("/") + "_citations/data", "the data set")
+                            '<div class="nk-data-citation">' + _copyable(citation_text(rec))
+                            + _copyable(to_bibtex(rec))
+                            + citation_links(citation_files_href(pagename, "data"), "the data set")
                             + "</div>")
     if 'class="nk-book-citation"' in body:
         text, bib = citations(app, app.config.root_doc, meta)
-        files = "../" * pagename.count("/") + "_citations/book"  # the root page writes them
+        files = citation_files_href(pagename, "book")  # the root page writes them
         body = body.replace('<div class="nk-book-citation"></div>',
                             '<div class="nk-book-citation">' + _copyable(text) + _copyable(bib)
                             + citation_links(files, "the book") + "</div>")

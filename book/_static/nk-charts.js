@@ -274,7 +274,7 @@
     }
   }
 
-  // The action menu (as vega-embed draws it, with its stylesheet in nk.css): save the drawing
+  // The action menu (as vega-embed draws it, with its stylesheet in nk-charts.css): save the drawing
   // as SVG or PNG, made by Vega from the view on the page when the link is followed.
   var MENU_ICON = '<svg viewBox="0 0 16 16" fill="currentColor" aria-hidden="true"><circle r="2" cy="8" cx="2">'
     + '</circle><circle r="2" cy="8" cx="8"></circle><circle r="2" cy="8" cx="14"></circle></svg>';
